@@ -1,0 +1,155 @@
+"""The one graph walker shared by `Value` and `Tensor`.
+
+A node is any object with `_parents` (a tuple, in argument order), `_backward`
+(None for a leaf) and `requires_grad`. `_backward(g, out, *inputs)` returns one
+gradient per parent (or None); it receives `g`, the output and the inputs either
+as raw data (the fast path) or as nodes (when `create_graph=True`, so that the
+backward pass is itself recorded and can be differentiated again).
+"""
+import gc
+import threading
+
+__all__ = ["toposort", "run_backward", "no_grad", "enable_grad", "is_grad_enabled", "scope"]
+
+
+def toposort(roots):
+    """Nodes reachable from `roots`, parents before children, without recursion.
+
+    Iterative post-order DFS: deterministic because parents are visited in argument order.
+    """
+    order, seen = [], set()
+    stack = [(r, False) for r in reversed(roots)]
+    while stack:
+        node, expanded = stack.pop()
+        if expanded:
+            order.append(node)
+            continue
+        if node in seen:
+            continue
+        seen.add(node)
+        stack.append((node, True))
+        for p in reversed(node._parents):
+            if p not in seen and p.requires_grad:
+                stack.append((p, False))
+    return order
+
+
+def _freed(*_):
+    raise RuntimeError(
+        "backward through a graph a second time: its saved values were freed by the first "
+        "backward(). Pass retain_graph=True to the first call if you need to call it again."
+    )
+
+
+def run_backward(roots, seeds, retain_graph=False, create_graph=False, capture=None):
+    """Propagate `seeds` from `roots` to every node they depend on.
+
+    Each node first receives its total gradient for this pass (via `node._accumulate(g)`,
+    or into the returned dict when `capture` names the nodes wanted), then hands its
+    parents their share. Gradients of this pass are kept apart from `.grad`, so repeated
+    passes with `retain_graph=True` add up correctly.
+    """
+    # The walk allocates many short-lived containers and creates no reference cycles, so the
+    # cyclic collector would only re-scan the live graph again and again: pause it.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _walk(roots, seeds, retain_graph, create_graph, capture)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _walk(roots, seeds, retain_graph, create_graph, capture):
+    order = toposort(roots)
+    if any(n._backward is _freed for n in order):
+        _freed()
+    grads = {}
+    for r, s in zip(roots, seeds):
+        grads[r] = grads[r] + s if r in grads else s
+    captured = {}
+    with _GradMode(create_graph):
+        for node in reversed(order):
+            g = grads.pop(node, None)
+            if g is None:
+                continue
+            if capture is None:
+                node._accumulate(g)
+            elif node in capture:
+                captured[node] = g
+            fn = node._backward
+            if fn is None:
+                continue
+            parents = node._parents
+            if create_graph:
+                local = fn(g, node, *parents)
+            else:
+                local = fn(g, node.data, *[p.data for p in parents])
+            for p, gp in zip(parents, local):
+                if gp is None or not p.requires_grad:
+                    continue
+                gp = p._fit_grad(gp)
+                grads[p] = grads[p] + gp if p in grads else gp
+            if not retain_graph:
+                node._backward = _freed
+    return captured
+
+
+_state = threading.local()
+
+
+def is_grad_enabled():
+    return getattr(_state, "enabled", True)
+
+
+class _GradMode:
+    """Context manager and decorator setting whether new operations are recorded."""
+
+    def __init__(self, enabled):
+        self.enabled = enabled
+
+    def __enter__(self):
+        self.prev = is_grad_enabled()
+        _state.enabled = self.enabled
+
+    def __exit__(self, *exc):
+        _state.enabled = self.prev
+
+    def __call__(self, fn):
+        import functools
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with type(self)(self.enabled):
+                return fn(*args, **kwargs)
+
+        return wrapper
+
+
+def no_grad():
+    """Operations inside do not record a graph (`with no_grad():` or `@no_grad()`)."""
+    return _GradMode(False)
+
+
+def enable_grad():
+    """Re-enable recording inside a `no_grad` block."""
+    return _GradMode(True)
+
+
+# Labels of the scopes (e.g. nn modules) currently running; each new Tensor records the innermost,
+# so that a rendered graph can group a module's nodes in one cluster.
+SCOPES = []
+
+
+class scope:
+    """`with scope("Linear(784->300)"):` tags the tensors created inside with that label."""
+
+    def __init__(self, label):
+        self.label = label
+
+    def __enter__(self):
+        SCOPES.append(self.label)
+        return self
+
+    def __exit__(self, *exc):
+        SCOPES.pop()

@@ -1,0 +1,360 @@
+"""Elementwise ops: arithmetic with broadcasting, and the usual functions.
+
+Each op is its forward line with its backward function beside it. Backward functions
+never deal with broadcasting: the graph walker reduces gradients to input shapes.
+Conventions at kinks: relu'(0) = 0, abs'(0) = 0, leaky_relu'(0) = slope, clip passes
+the gradient on the boundary, maximum/minimum split it equally on ties.
+"""
+import math
+
+import numpy as np
+
+from ..tensor import Tensor, as_tensor, make
+
+_SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+
+
+class domain_checks:
+    """When on, `log`, `sqrt`, `div` and `pow` refuse inputs outside their domain
+    (an error naming the op and the offending values) instead of producing nan or inf.
+
+    Use as `with domain_checks():` or `domain_checks.enable()`.
+    """
+
+    enabled = False
+
+    def __init__(self, enabled=True):
+        self.new = enabled
+
+    def __enter__(self):
+        self.prev, domain_checks.enabled = domain_checks.enabled, self.new
+
+    def __exit__(self, *exc):
+        domain_checks.enabled = self.prev
+
+    @staticmethod
+    def enable(enabled=True):
+        domain_checks.enabled = enabled
+
+
+def _refuse(op, x, bad, expected):
+    if np.any(bad):
+        raise ValueError(f"{op}: {expected}; got {np.broadcast_to(x, np.shape(bad))[bad].ravel()[:5]} (at {int(np.sum(bad))} of {np.size(x)} elements)")
+
+
+def _binary(op, ufunc, a, b):
+    """Coerce both operands and apply `ufunc`, with an error naming the op on a shape mismatch."""
+    if not isinstance(a, Tensor):
+        a = as_tensor(a, b if isinstance(b, Tensor) else None, op)
+    if not isinstance(b, Tensor):
+        b = as_tensor(b, a, op)
+    try:
+        return a, b, ufunc(a.data, b.data)
+    except ValueError:
+        raise ValueError(f"{op}: shapes {a.shape} and {b.shape} cannot be broadcast together") from None
+
+
+def add(a, b):
+    a, b, out = _binary("add", np.add, a, b)
+    return make(out, (a, b), _add_bw, "add")
+
+
+def _add_bw(g, out, a, b):
+    return g, g
+
+
+def sub(a, b):
+    a, b, out = _binary("sub", np.subtract, a, b)
+    return make(out, (a, b), _sub_bw, "sub")
+
+
+def _sub_bw(g, out, a, b):
+    return g, -g
+
+
+def mul(a, b):
+    a, b, out = _binary("mul", np.multiply, a, b)
+    return make(out, (a, b), _mul_bw, "mul")
+
+
+def _mul_bw(g, out, a, b):
+    return g * b, g * a
+
+
+def div(a, b):
+    a, b, out = _binary("div", np.true_divide, a, b)
+    if domain_checks.enabled:
+        _refuse("div", b.data, b.data == 0, "the divisor must be non-zero")
+    return make(out, (a, b), _div_bw, "div")
+
+
+def _div_bw(g, out, a, b):
+    gb = g / b
+    return gb, -gb * out
+
+
+def pow(a, b):
+    a, b, out = _binary("pow", np.power, a, b)
+    if domain_checks.enabled:
+        _refuse("pow", a.data, (a.data == 0) & (b.data < 0), "zero cannot be raised to a negative power")
+    if domain_checks.enabled:
+        _refuse("pow", a.data, (a.data < 0) & (b.data != np.round(b.data)), "a negative base needs an integer exponent")
+    return make(out, (a, b), _pow_bw if b.requires_grad else _pow_const_bw, "pow")
+
+
+def _pow_const_bw(g, out, a, b):
+    return g * b * a ** (b - 1), None
+
+
+def _pow_bw(g, out, a, b):
+    # d/db a**b = a**b log(a), taken as 0 where a <= 0 (no real logarithm there).
+    pos = a > 0
+    return g * b * a ** (b - 1), g * out * np.log(np.where(pos, a, 1)) * pos
+
+
+def maximum(a, b):
+    a, b, out = _binary("maximum", np.maximum, a, b)
+    return make(out, (a, b), _maximum_bw, "maximum")
+
+
+def _maximum_bw(g, out, a, b):
+    # Ties send half the gradient to each side.
+    wa = (a > b) + 0.5 * (a == b)
+    return g * wa, g * (1 - wa)
+
+
+def minimum(a, b):
+    a, b, out = _binary("minimum", np.minimum, a, b)
+    return make(out, (a, b), _minimum_bw, "minimum")
+
+
+def _minimum_bw(g, out, a, b):
+    wa = (a < b) + 0.5 * (a == b)
+    return g * wa, g * (1 - wa)
+
+
+def where(cond, a, b):
+    """`a` where `cond` is true, else `b` (broadcast); the gradient flows to the chosen side."""
+    cond = np.asarray(cond.data if isinstance(cond, Tensor) else cond, dtype=bool)
+    a, b, out = _binary("where", lambda x, y: np.where(cond, x, y), a, b)
+
+    def backward(g, out, a, b):
+        return g * cond, g * ~cond
+
+    return make(out, (a, b), backward, "where")
+
+
+def neg(x):
+    return make(-x.data, (x,), _neg_bw, "neg")
+
+
+def _neg_bw(g, out, x):
+    return (-g,)
+
+
+def exp(x):
+    return make(np.exp(x.data), (x,), _exp_bw, "exp")
+
+
+def _exp_bw(g, out, x):
+    return (g * out,)
+
+
+def log(x):
+    if domain_checks.enabled:
+        _refuse("log", x.data, x.data <= 0, "input must be > 0")
+    return make(np.log(x.data), (x,), _log_bw, "log")
+
+
+def _log_bw(g, out, x):
+    return (g / x,)
+
+
+def log1p(x):
+    if domain_checks.enabled:
+        _refuse("log1p", x.data, x.data <= -1, "input must be > -1")
+    return make(np.log1p(x.data), (x,), _log1p_bw, "log1p")
+
+
+def _log1p_bw(g, out, x):
+    return (g / (1 + x),)
+
+
+def sqrt(x):
+    if domain_checks.enabled:
+        _refuse("sqrt", x.data, x.data < 0, "input must be >= 0")
+    return make(np.sqrt(x.data), (x,), _sqrt_bw, "sqrt")
+
+
+def _sqrt_bw(g, out, x):
+    return (g / (2 * out),)
+
+
+def abs(x):
+    return make(np.abs(x.data), (x,), _abs_bw, "abs")
+
+
+def _abs_bw(g, out, x):
+    return (g * np.sign(x),)
+
+
+def sin(x):
+    return make(np.sin(x.data), (x,), _sin_bw, "sin")
+
+
+def _sin_bw(g, out, x):
+    return (g * np.cos(x),)
+
+
+def cos(x):
+    return make(np.cos(x.data), (x,), _cos_bw, "cos")
+
+
+def _cos_bw(g, out, x):
+    return (-g * np.sin(x),)
+
+
+def tanh(x):
+    return make(np.tanh(x.data), (x,), _tanh_bw, "tanh")
+
+
+def _tanh_bw(g, out, x):
+    return (g * (1 - out * out),)
+
+
+def _sigmoid_array(x):
+    # exp of -|x| never overflows; the two halves of the logistic function meet at 0.
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1, e) / (1 + e)
+
+
+def sigmoid(x):
+    return make(_sigmoid_array(x.data).astype(x.data.dtype, copy=False), (x,), _sigmoid_bw, "sigmoid")
+
+
+def _sigmoid_bw(g, out, x):
+    return (g * out * (1 - out),)
+
+
+def relu(x):
+    return make(np.maximum(x.data, 0), (x,), _relu_bw, "relu")
+
+
+def _relu_bw(g, out, x):
+    return (g * (x > 0),)
+
+
+def leaky_relu(x, negative_slope=0.01):
+    def backward(g, out, x):
+        return (g * np.where(x > 0, 1.0, negative_slope),)
+
+    return make(np.where(x.data > 0, x.data, negative_slope * x.data), (x,), backward, "leaky_relu")
+
+
+def elu(x, alpha=1.0):
+    def backward(g, out, x):
+        return (g * np.where(x > 0, 1.0, out + alpha),)
+
+    xd = x.data
+    return make(np.where(xd > 0, xd, alpha * np.expm1(np.minimum(xd, 0))), (x,), backward, "elu")
+
+
+def selu(x):
+    return SELU_SCALE * elu(x, SELU_ALPHA)
+
+
+def softplus(x):
+    # log(1 + e^x) = max(x, 0) + log1p(e^-|x|): finite for any x.
+    xd = x.data
+    return make(np.maximum(xd, 0) + np.log1p(np.exp(-np.abs(xd))), (x,), _softplus_bw, "softplus")
+
+
+def _softplus_bw(g, out, x):
+    return (g * sigmoid(x) if isinstance(x, Tensor) else g * _sigmoid_array(x),)
+
+
+def silu(x):
+    """x * sigmoid(x), also called swish."""
+    return x * sigmoid(x)
+
+
+def gelu(x, approximate="none"):
+    """x * Phi(x), exact (`approximate="none"`) or with the tanh approximation (`"tanh"`)."""
+    if approximate == "tanh":
+        return 0.5 * x * (1 + tanh(_SQRT_2_OVER_PI * (x + 0.044715 * x * x * x)))
+    if approximate != "none":
+        raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+    return make(0.5 * x.data * (1 + _erf(x.data / math.sqrt(2))), (x,), _gelu_bw, "gelu")
+
+
+def _gelu_bw(g, out, x):
+    cdf = 0.5 * (1 + (_erf_t(x / math.sqrt(2)) if isinstance(x, Tensor) else _erf(x / math.sqrt(2))))
+    pdf = np.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)
+    return (g * (cdf + x * pdf),)
+
+
+_erf = np.vectorize(math.erf, otypes=[np.float64])
+
+
+def _erf_t(x):
+    """erf for a Tensor: d/dx erf(x) = 2/sqrt(pi) e^(-x^2)."""
+    def backward(g, out, x):
+        return (g * (2 / math.sqrt(math.pi)) * np.exp(-x * x),)
+
+    return make(_erf(x.data).astype(x.data.dtype), (x,), backward, "erf")
+
+
+def erf(x):
+    return _erf_t(x)
+
+
+def clip(x, min=None, max=None):
+    """Values limited to [min, max]; the gradient passes where min <= x <= max."""
+    if min is None and max is None:
+        raise ValueError("clip: give at least one of min and max")
+    lo = -np.inf if min is None else min
+    hi = np.inf if max is None else max
+
+    def backward(g, out, x):
+        return (g * ((x >= lo) & (x <= hi)),)
+
+    return make(np.clip(x.data, lo, hi).astype(x.data.dtype, copy=False), (x,), backward, "clip")
+
+
+def sign(x):
+    """-1, 0 or 1; not differentiable (a constant)."""
+    return Tensor(np.sign(x.data))
+
+
+def astype(x, dtype):
+    """A copy with another dtype; gradients are cast back."""
+    dtype = np.dtype(dtype)
+    if x.requires_grad and dtype.kind != "f":
+        x = x.detach()
+
+    def backward(g, out, x):
+        return (g.astype(x.dtype),)
+
+    return make(x.data.astype(dtype), (x,), backward, "astype")
+
+
+def _compare(ufunc, name):
+    def op(a, b):
+        a, b, out = _binary(name, ufunc, a, b)
+        return Tensor(out)
+
+    op.__name__ = name
+    op.__doc__ = f"Elementwise `{name}` as a boolean tensor (no gradient)."
+    return op
+
+
+lt, le = _compare(np.less, "lt"), _compare(np.less_equal, "le")
+gt, ge = _compare(np.greater, "gt"), _compare(np.greater_equal, "ge")
+eq, ne = _compare(np.equal, "eq"), _compare(np.not_equal, "ne")
+logical_and, logical_or = _compare(np.logical_and, "logical_and"), _compare(np.logical_or, "logical_or")
+
+
+def logical_not(x):
+    return Tensor(np.logical_not(x.data))

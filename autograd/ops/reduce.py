@@ -1,0 +1,176 @@
+"""Reductions over `axis` (int, tuple or None; `dim` is accepted as an alias) with `keepdims`.
+
+The backward of a reduction broadcasts the upstream gradient back over the reduced axes.
+`max`/`min` split the gradient equally among tied elements.
+"""
+import builtins
+
+import numpy as np
+
+from ..tensor import Tensor, make
+
+
+def normalize_axes(axis, ndim, op, dim=None):
+    """`axis` (or its alias `dim`) as a sorted tuple of non-negative axes; None means all."""
+    if dim is not None:
+        if axis is not None:
+            raise TypeError(f"{op}: give axis or dim, not both")
+        axis = dim
+    if axis is None:
+        return tuple(range(ndim))
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    out = []
+    for a in axes:
+        if not -ndim <= a < builtins.max(ndim, 1):
+            raise IndexError(f"{op}: axis {a} is out of range for a tensor with {ndim} dims")
+        out.append(a % ndim if ndim else 0)
+    if len(set(out)) != len(out):
+        raise ValueError(f"{op}: repeated axis in {axis}")
+    return tuple(sorted(out))
+
+
+def _kept_shape(shape, axes):
+    return tuple(1 if i in axes else n for i, n in enumerate(shape))
+
+
+def _expand(g, shape, axes, keepdims):
+    """The gradient of a reduction's output, broadcast back to the input's `shape`."""
+    if not keepdims:
+        g = g.reshape(_kept_shape(shape, axes))
+    return np.broadcast_to(g, shape)
+
+
+def sum(x, axis=None, keepdims=False, dim=None):
+    axes = normalize_axes(axis, x.ndim, "sum", dim)
+    shape = x.shape
+
+    def backward(g, out, x):
+        return (_expand(g, shape, axes, keepdims),)
+
+    return make(np.asarray(x.data.sum(axis=axes, keepdims=keepdims)), (x,), backward, "sum")
+
+
+def mean(x, axis=None, keepdims=False, dim=None):
+    axes = normalize_axes(axis, x.ndim, "mean", dim)
+    count = int(np.prod([x.shape[a] for a in axes]))
+    if count == 0:
+        raise ValueError(f"mean: reduction over an empty axis of shape {x.shape}")
+    return sum(x, axes, keepdims) * (1.0 / count)
+
+
+def _extreme(name, reducer):
+    def op(x, axis=None, keepdims=False, dim=None):
+        axes = normalize_axes(axis, x.ndim, name, dim)
+        if x.size == 0:
+            raise ValueError(f"{name}: reduction of an empty tensor of shape {x.shape}")
+        shape = x.shape
+
+        def backward(g, out, x):
+            kept = out if keepdims else out.reshape(_kept_shape(shape, axes))
+            mask = x == kept
+            share = mask / mask.sum(axis=axes, keepdims=True)
+            return (_expand(g, shape, axes, keepdims) * share,)
+
+        return make(np.asarray(reducer(x.data, axis=axes, keepdims=keepdims)), (x,), backward, name)
+
+    op.__name__ = name
+    op.__doc__ = f"The {name}imum over `axis`; tied elements share the gradient equally."
+    return op
+
+
+max = _extreme("max", np.max)
+min = _extreme("min", np.min)
+
+
+def var(x, axis=None, keepdims=False, correction=1, dim=None):
+    """Variance over `axis` with Bessel's `correction` (1 = unbiased, as in PyTorch; 0 = population)."""
+    axes = normalize_axes(axis, x.ndim, "var", dim)
+    count = int(np.prod([x.shape[a] for a in axes]))
+    if count - correction <= 0:
+        raise ValueError(f"var: {count} elements are too few for correction={correction}")
+    centered = x - mean(x, axes, keepdims=True)
+    return sum(centered * centered, axes, keepdims) * (1.0 / (count - correction))
+
+
+def std(x, axis=None, keepdims=False, correction=1, dim=None):
+    return var(x, axis, keepdims, correction, dim).sqrt()
+
+
+def logsumexp(x, axis=None, keepdims=False, dim=None):
+    """log(sum(exp(x))) computed as m + log(sum(exp(x - m))) with m the max, so it never overflows."""
+    axes = normalize_axes(axis, x.ndim, "logsumexp", dim)
+    shape = x.shape
+    m = np.max(x.data, axis=axes, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0)
+    out = np.log(np.sum(np.exp(x.data - m), axis=axes, keepdims=True)) + m
+    if not keepdims:
+        out = out.reshape([n for i, n in enumerate(shape) if i not in axes])
+
+    def backward(g, out, x):
+        kept = out if keepdims else out.reshape(_kept_shape(shape, axes))
+        return (_expand(g, shape, axes, keepdims) * np.exp(x - kept),)
+
+    return make(out, (x,), backward, "logsumexp")
+
+
+def prod(x, axis=None, keepdims=False, dim=None):
+    """Product over `axis`; the gradient is the product of the other elements (zeros handled)."""
+    axes = normalize_axes(axis, x.ndim, "prod", dim)
+    shape = x.shape
+
+    def backward(g, out, x):
+        ge = _expand(g, shape, axes, keepdims)
+        if isinstance(x, Tensor):
+            kept = out if keepdims else out.reshape(_kept_shape(shape, axes))
+            return (ge * kept / x,)  # second order assumes no zeros in x
+        return (ge * _prod_of_others(x, axes),)
+
+    return make(np.asarray(np.prod(x.data, axis=axes, keepdims=keepdims)), (x,), backward, "prod")
+
+
+def _prod_of_others(x, axes):
+    """For each element, the product of the other elements in its reduction group (no division)."""
+    moved = np.moveaxis(x, axes, range(len(axes)))
+    flat = moved.reshape((-1,) + moved.shape[len(axes):])
+    left = np.concatenate([np.ones_like(flat[:1]), np.cumprod(flat, axis=0)[:-1]])
+    right = np.concatenate([np.cumprod(flat[::-1], axis=0)[-2::-1], np.ones_like(flat[:1])])
+    return np.moveaxis((left * right).reshape(moved.shape), range(len(axes)), axes)
+
+
+def argmax(x, axis=None, keepdims=False, dim=None):
+    """Index of the maximum (flattened if axis is None); an integer tensor without gradient."""
+    axis = dim if dim is not None else axis
+    if axis is not None:
+        normalize_axes(axis, x.ndim, "argmax")
+    return Tensor(np.argmax(x.data, axis=axis, keepdims=keepdims))
+
+
+def argmin(x, axis=None, keepdims=False, dim=None):
+    axis = dim if dim is not None else axis
+    if axis is not None:
+        normalize_axes(axis, x.ndim, "argmin")
+    return Tensor(np.argmin(x.data, axis=axis, keepdims=keepdims))
+
+
+def softmax(x, axis=-1, dim=None):
+    """exp(x) / sum(exp(x)) along `axis`, shifted by the max so exp never overflows."""
+    (ax,) = normalize_axes(axis if dim is None else dim, x.ndim, "softmax")
+    e = np.exp(x.data - np.max(x.data, axis=ax, keepdims=True))
+    out = e / e.sum(axis=ax, keepdims=True)
+
+    def backward(g, y, x):
+        return (y * (g - (g * y).sum(axis=ax, keepdims=True)),)
+
+    return make(out, (x,), backward, "softmax")
+
+
+def log_softmax(x, axis=-1, dim=None):
+    """x - logsumexp(x) along `axis`: finite even where softmax underflows to 0."""
+    (ax,) = normalize_axes(axis if dim is None else dim, x.ndim, "log_softmax")
+    shifted = x.data - np.max(x.data, axis=ax, keepdims=True)
+    out = shifted - np.log(np.exp(shifted).sum(axis=ax, keepdims=True))
+
+    def backward(g, y, x):
+        return (g - np.exp(y) * g.sum(axis=ax, keepdims=True),)
+
+    return make(out, (x,), backward, "log_softmax")

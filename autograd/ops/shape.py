@@ -1,0 +1,232 @@
+"""Shape ops: views, joins and indexing. Each backward undoes the forward's rearrangement."""
+import numpy as np
+
+from ..tensor import Tensor, as_tensor, make
+from .reduce import normalize_axes
+
+
+def _shape_arg(shape):
+    return tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else tuple(shape)
+
+
+def reshape(x, *shape):
+    """`x.reshape(2, -1)` or `x.reshape((2, -1))`."""
+    shape = _shape_arg(shape)
+    try:
+        out = x.data.reshape(shape)
+    except ValueError:
+        raise ValueError(f"reshape: cannot reshape a tensor of shape {x.shape} ({x.size} elements) into {shape}") from None
+    src = x.shape
+
+    def backward(g, out, x):
+        return (g.reshape(src),)
+
+    return make(out, (x,), backward, "reshape")
+
+
+def flatten(x, start_dim=0, end_dim=-1):
+    """Dims start_dim..end_dim merged into one."""
+    if x.ndim == 0:
+        return reshape(x, 1)
+    (s,), (e,) = normalize_axes(start_dim, x.ndim, "flatten"), normalize_axes(end_dim, x.ndim, "flatten")
+    if s > e:
+        raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
+    return reshape(x, x.shape[:s] + (-1,) + x.shape[e + 1:])
+
+
+def permute(x, *axes):
+    """Dims reordered: `x.permute(2, 0, 1)`."""
+    axes = _shape_arg(axes)
+    if sorted(a % max(x.ndim, 1) for a in axes) != list(range(x.ndim)):
+        raise ValueError(f"permute: {axes} is not a permutation of the {x.ndim} dims of shape {x.shape}")
+    inverse = tuple(np.argsort([a % x.ndim for a in axes]))
+
+    def backward(g, out, x):
+        return (np.transpose(g, inverse),)
+
+    return make(x.data.transpose(axes), (x,), backward, "permute")
+
+
+def transpose(x, dim0=-2, dim1=-1):
+    """Two dims swapped (PyTorch's meaning; use `permute` for a full reordering)."""
+    if x.ndim < 2:
+        return x
+    d0, d1 = (a % x.ndim for a in normalize_axes((dim0,), x.ndim, "transpose") + normalize_axes((dim1,), x.ndim, "transpose"))
+    axes = list(range(x.ndim))
+    axes[d0], axes[d1] = axes[d1], axes[d0]
+    return permute(x, axes)
+
+
+def T(x):
+    """All dims reversed."""
+    return permute(x, tuple(reversed(range(x.ndim))))
+
+
+def broadcast_to(x, shape):
+    """A broadcast view of `x` with `shape`; the gradient sums back over the broadcast dims."""
+    shape = tuple(shape)
+    try:
+        out = np.broadcast_to(x.data, shape)
+    except ValueError:
+        raise ValueError(f"broadcast_to: cannot broadcast shape {x.shape} to {shape}") from None
+    return make(out, (x,), _broadcast_bw, "expand")
+
+
+def _broadcast_bw(g, out, x):
+    return (g,)  # the graph walker sums it back to x's shape
+
+
+def expand(x, *shape):
+    """PyTorch's `expand`: like broadcast_to, with -1 meaning 'keep this dim'."""
+    shape = _shape_arg(shape)
+    lead = len(shape) - x.ndim
+    return broadcast_to(x, tuple(x.shape[i - lead] if n == -1 else n for i, n in enumerate(shape)))
+
+
+def squeeze(x, axis=None, dim=None):
+    """Size-1 dims removed (all of them, or those named)."""
+    axis = dim if dim is not None else axis
+    if axis is None:
+        axes = tuple(i for i, n in enumerate(x.shape) if n == 1)
+    else:
+        axes = tuple(a for a in normalize_axes(axis, x.ndim, "squeeze") if x.shape[a] == 1)
+    return reshape(x, tuple(n for i, n in enumerate(x.shape) if i not in axes))
+
+
+def unsqueeze(x, axis=None, dim=None):
+    """A size-1 dim inserted at `axis`."""
+    axis = dim if dim is not None else axis
+    if not -x.ndim - 1 <= axis <= x.ndim:
+        raise IndexError(f"unsqueeze: axis {axis} is out of range for a tensor with {x.ndim} dims")
+    axis = axis % (x.ndim + 1)
+    return reshape(x, x.shape[:axis] + (1,) + x.shape[axis:])
+
+
+def _tensors(tensors, op):
+    tensors = [as_tensor(t, op=op) for t in tensors]
+    if not tensors:
+        raise ValueError(f"{op}: needs at least one tensor")
+    return tensors
+
+
+def concatenate(tensors, axis=0, dim=None):
+    """Tensors joined along an existing `axis`; shapes must agree elsewhere."""
+    tensors = _tensors(tensors, "concatenate")
+    axis = dim if dim is not None else axis
+    (ax,) = normalize_axes(axis, tensors[0].ndim, "concatenate")
+    try:
+        out = np.concatenate([t.data for t in tensors], axis=ax)
+    except ValueError:
+        shapes = ", ".join(str(t.shape) for t in tensors)
+        raise ValueError(f"concatenate: shapes {shapes} differ outside axis {ax}") from None
+    ends = np.cumsum([t.shape[ax] for t in tensors])
+
+    def backward(g, out, *xs):
+        idx = [slice(None)] * g.ndim
+        parts = []
+        for start, stop in zip([0, *ends[:-1]], ends):
+            idx[ax] = slice(int(start), int(stop))
+            parts.append(g[tuple(idx)])
+        return parts
+
+    return make(out, tuple(tensors), backward, "concatenate")
+
+
+cat = concatenate
+
+
+def stack(tensors, axis=0, dim=None):
+    """Tensors of one shape joined along a new `axis`."""
+    tensors = _tensors(tensors, "stack")
+    axis = dim if dim is not None else axis
+    shapes = {t.shape for t in tensors}
+    if len(shapes) > 1:
+        raise ValueError(f"stack: all tensors need the same shape, got {sorted(shapes)}")
+    return concatenate([unsqueeze(t, axis) for t in tensors], axis)
+
+
+def split(x, split_size_or_sections, axis=0, dim=None):
+    """Pieces along `axis`: of size `n` each (the last may be smaller) or of the listed sizes."""
+    axis = dim if dim is not None else axis
+    (ax,) = normalize_axes(axis, x.ndim, "split")
+    n = x.shape[ax]
+    if isinstance(split_size_or_sections, (int, np.integer)):
+        if split_size_or_sections <= 0:
+            raise ValueError(f"split: split size must be positive, got {split_size_or_sections}")
+        sizes = [min(split_size_or_sections, n - i) for i in range(0, n, split_size_or_sections)]
+    else:
+        sizes = list(split_size_or_sections)
+        if sum(sizes) != n:
+            raise ValueError(f"split: sizes {sizes} add up to {sum(sizes)}, not to the {n} elements of axis {ax}")
+    pieces, start = [], 0
+    for size in sizes:
+        idx = [slice(None)] * x.ndim
+        idx[ax] = slice(start, start + size)
+        pieces.append(x[tuple(idx)])
+        start += size
+    return pieces
+
+
+def pad(x, pad_width, value=0.0):
+    """Constant padding, `pad_width` as in `numpy.pad` (an int, (before, after), or one pair per dim)."""
+    widths = np.broadcast_to(np.asarray(pad_width, dtype=int), (x.ndim, 2))
+    if (widths < 0).any():
+        raise ValueError(f"pad: widths must be >= 0, got {pad_width}")
+    inner = tuple(slice(int(b), int(b) + n) for (b, _), n in zip(widths, x.shape))
+
+    def backward(g, out, x):
+        return (g[inner],)
+
+    return make(np.pad(x.data, widths, constant_values=value), (x,), backward, "pad")
+
+
+def _index(idx):
+    """An index with Tensors replaced by their arrays, and whether it is basic (no copies, no repeats)."""
+    items = idx if isinstance(idx, tuple) else (idx,)
+    items = tuple(i.data if isinstance(i, Tensor) else i for i in items)
+    basic = all(isinstance(i, (int, np.integer, slice)) or i is None or i is Ellipsis for i in items)
+    return (items if isinstance(idx, tuple) else items[0]), basic
+
+
+def getitem(x, idx):
+    """`x[idx]` with ints, slices, None, ..., boolean masks and integer arrays.
+
+    The backward scatters the gradient back, adding where an index repeats.
+    """
+    idx, basic = _index(idx)
+    try:
+        out = x.data[idx]
+    except IndexError as e:
+        raise IndexError(f"getitem: {e} (tensor shape {x.shape})") from None
+    shape = x.shape
+
+    def backward(g, out, x):
+        return (scatter_add(g, idx, shape, basic),)
+
+    return make(out if basic else np.asarray(out), (x,), backward, "getitem")
+
+
+def scatter_add(g, idx, shape, basic=False):
+    """A zero array of `shape` with `g` added at `idx` (repeated indices add up)."""
+    if isinstance(g, Tensor):
+        def backward(gg, out, g):
+            return (gg[idx],)
+
+        return make(scatter_add(g.data, idx, shape, basic), (g,), backward, "scatter_add")
+    z = np.zeros(shape, dtype=g.dtype)
+    if basic:
+        z[idx] = g
+    else:
+        np.add.at(z, idx, g)
+    return z
+
+
+def setitem(x, idx, value):
+    """In-place assignment, allowed only where it cannot corrupt a recorded graph."""
+    from ..graph import is_grad_enabled
+
+    if x.requires_grad and is_grad_enabled():
+        raise RuntimeError("setitem: in-place assignment to a tensor that requires grad would corrupt its "
+                           "gradient; do it inside `with no_grad():` or on a detached copy")
+    idx, _ = _index(idx)
+    x.data[idx] = value.data if isinstance(value, Tensor) else value

@@ -1,0 +1,253 @@
+"""`Value`: a scalar that remembers how it was computed.
+
+Each op computes its result and, right beside it, the local derivatives used by
+`backward()`. Backward functions capture only constants, never the nodes, so the
+graph holds no reference cycles and is freed by reference counting alone.
+Conventions at kinks: relu'(0) = 0, abs'(0) = 0, leaky_relu'(0) = slope.
+"""
+import math
+import numbers
+
+from .graph import run_backward
+
+__all__ = ["Value"]
+
+
+def _wrap(op, other):
+    """Another Value as it is; a plain number as a constant leaf (requires_grad=False)."""
+    if isinstance(other, Value):
+        return other
+    if type(other) is not float and (not isinstance(other, numbers.Real) or isinstance(other, bool)):
+        raise TypeError(f"{op}: expected a Value or a real number, got {other!r} ({type(other).__name__})")
+    c = _new(float(other), (), None, "")
+    c.requires_grad = False
+    return c
+
+
+def _new(data, parents, backward, op):
+    out = Value.__new__(Value)
+    out.data, out.grad, out.label, out.requires_grad = data, 0.0, "", True
+    out._parents, out._backward, out._op = parents, backward, op
+    return out
+
+
+def _sigmoid(x):
+    # Two branches so that exp never overflows.
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+def _pow(a, k, op):
+    """a ** k for floats, refusing what has no real, finite value."""
+    if a == 0.0 and k < 0:
+        raise ValueError(f"{op}: 0 ** {k} is undefined (zero to a negative power)")
+    if a < 0 and not float(k).is_integer():
+        raise ValueError(f"{op}: {a} ** {k} is not a real number (negative base, fractional exponent)")
+    try:
+        return a**k
+    except OverflowError:
+        return math.inf
+
+
+def _dpow(a, k):
+    """d(a ** k)/da = k * a ** (k - 1); infinite (with the right sign) where that blows up at 0."""
+    if k == 0:
+        return 0.0
+    if a == 0.0 and k < 1:
+        return math.inf
+    return k * _pow(a, k - 1, "pow")
+
+
+def _add_bw(g, out, a, b):
+    return g, g
+
+
+def _sub_bw(g, out, a, b):
+    return g, -g
+
+
+def _mul_bw(g, out, a, b):
+    return g * b, g * a
+
+
+def _div_bw(g, out, a, b):
+    return g / b, -g * out / b
+
+
+def _powc_bw(g, out, a, k):
+    return g * _dpow(a, k), None
+
+
+def _pow_bw(g, out, a, b):
+    # d/db of a**b is a**b * log(a); at a == 0 its limit is 0 (b > 0).
+    return g * _dpow(a, b), (g * out * math.log(a) if a > 0 else 0.0)
+
+
+def _neg_bw(g, out, a):
+    return (-g,)
+
+
+def _exp_bw(g, out, a):
+    return (g * out,)
+
+
+def _log_bw(g, out, a):
+    return (g / a,)
+
+
+def _sqrt_bw(g, out, a):
+    return (g * 0.5 / out if out > 0 else math.inf * g,)
+
+
+def _tanh_bw(g, out, a):
+    return (g * (1.0 - out * out),)
+
+
+def _sigmoid_bw(g, out, a):
+    return (g * out * (1.0 - out),)
+
+
+def _relu_bw(g, out, a):
+    return (g if a > 0 else 0.0,)
+
+
+def _abs_bw(g, out, a):
+    return (g if a > 0 else -g if a < 0 else 0.0,)
+
+
+def _softplus_bw(g, out, a):
+    return (g * _sigmoid(a),)
+
+
+class Value:
+    """A float `data` with a `grad` filled in by `backward()`.
+
+    >>> a, b = Value(2.0), Value(-3.0)
+    >>> c = a * b + 10
+    >>> c.backward(); a.grad, b.grad
+    (-3.0, 2.0)
+    """
+
+    __slots__ = ("data", "grad", "label", "requires_grad", "_parents", "_backward", "_op", "__weakref__")
+
+    def __init__(self, data, label=""):
+        if isinstance(data, Value):
+            data = data.data
+        if not isinstance(data, numbers.Real) or isinstance(data, bool):
+            raise TypeError(f"Value: data must be a real number, got {data!r} ({type(data).__name__})")
+        self.data, self.grad, self.label, self.requires_grad = float(data), 0.0, label, True
+        self._parents, self._backward, self._op = (), None, ""
+
+    def __repr__(self):
+        label = f", label={self.label!r}" if self.label else ""
+        return f"Value(data={self.data:.6g}, grad={self.grad:.6g}{label})"
+
+    # Arithmetic: plain numbers on either side become constant leaves.
+    def __add__(self, other):
+        other = _wrap("add", other)
+        return _new(self.data + other.data, (self, other), _add_bw, "+")
+
+    def __radd__(self, other):
+        return _wrap("add", other) + self
+
+    def __sub__(self, other):
+        other = _wrap("sub", other)
+        return _new(self.data - other.data, (self, other), _sub_bw, "-")
+
+    def __rsub__(self, other):
+        return _wrap("sub", other) - self
+
+    def __mul__(self, other):
+        other = _wrap("mul", other)
+        return _new(self.data * other.data, (self, other), _mul_bw, "*")
+
+    def __rmul__(self, other):
+        return _wrap("mul", other) * self
+
+    def __truediv__(self, other):
+        other = _wrap("div", other)
+        if other.data == 0.0:
+            raise ZeroDivisionError(f"div: {self.data} / 0 (division by zero)")
+        return _new(self.data / other.data, (self, other), _div_bw, "/")
+
+    def __rtruediv__(self, other):
+        return _wrap("div", other) / self
+
+    def __neg__(self):
+        return _new(-self.data, (self,), _neg_bw, "neg")
+
+    def __pow__(self, other):
+        other = _wrap("pow", other)
+        a, b = self.data, other.data
+        if not other.requires_grad:
+            return _new(_pow(a, b, "pow"), (self, other), _powc_bw, "**")
+        if a < 0:
+            raise ValueError(f"pow: base {a} must be >= 0 when the exponent is a Value (d/dexponent needs log(base))")
+        return _new(_pow(a, b, "pow"), (self, other), _pow_bw, "**")
+
+    def __rpow__(self, other):
+        return _wrap("pow", other) ** self
+
+    # Elementary functions.
+    def exp(self):
+        try:
+            y = math.exp(self.data)
+        except OverflowError:
+            y = math.inf
+        return _new(y, (self,), _exp_bw, "exp")
+
+    def log(self):
+        if self.data <= 0:
+            raise ValueError(f"log: input must be > 0, got {self.data}")
+        return _new(math.log(self.data), (self,), _log_bw, "log")
+
+    def sqrt(self):
+        if self.data < 0:
+            raise ValueError(f"sqrt: input must be >= 0, got {self.data}")
+        return _new(math.sqrt(self.data), (self,), _sqrt_bw, "sqrt")
+
+    def tanh(self):
+        return _new(math.tanh(self.data), (self,), _tanh_bw, "tanh")
+
+    def sigmoid(self):
+        return _new(_sigmoid(self.data), (self,), _sigmoid_bw, "sigmoid")
+
+    def relu(self):
+        return _new(self.data if self.data > 0 else 0.0, (self,), _relu_bw, "relu")
+
+    def leaky_relu(self, slope=0.01):
+        x = self.data
+        return _new(x if x > 0 else slope * x, (self,), lambda g, out, a: (g if a > 0 else g * slope,), "leaky_relu")
+
+    def abs(self):
+        return _new(abs(self.data), (self,), _abs_bw, "abs")
+
+    __abs__ = abs
+
+    def softplus(self):
+        # log(1 + e^x) = max(x, 0) + log1p(e^-|x|): no overflow for large |x|.
+        x = self.data
+        return _new(max(x, 0.0) + math.log1p(math.exp(-abs(x))), (self,), _softplus_bw, "softplus")
+
+    # Graph.
+    def backward(self, retain_graph=False):
+        """Add d(self)/d(node) to `.grad` of every node this Value depends on (itself included)."""
+        run_backward([self], [1.0], retain_graph=retain_graph)
+
+    def _accumulate(self, g):
+        self.grad += g
+
+    @staticmethod
+    def _fit_grad(g):
+        return g
+
+    def zero_grad(self):
+        self.grad = 0.0
+
+    def item(self):
+        return self.data
+
+    def __float__(self):
+        return self.data
