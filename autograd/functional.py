@@ -23,9 +23,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     for i, out in enumerate(outputs):
         if not out.requires_grad:
             raise ValueError(f"grad: output {i} (shape {out.shape}) does not depend on any tensor that requires grad")
-    seeds = [_seed(o, g, "grad") for o, g in zip(outputs, grad_outputs)]
-    if create_graph:
-        seeds = [Tensor(s) for s in seeds]
+    seeds = [_seed(o, g, "grad", create_graph) for o, g in zip(outputs, grad_outputs)]
     retain = create_graph if retain_graph is None else retain_graph
     found = run_backward(outputs, seeds, retain_graph=retain, create_graph=create_graph, capture=set(inputs))
     result = []

@@ -16,21 +16,24 @@ def toposort(roots):
     """Nodes reachable from `roots`, parents before children, without recursion.
 
     Iterative post-order DFS: deterministic because parents are visited in argument order.
+    A node stays on the stack beneath its parents and is emitted when it surfaces again,
+    so the walk allocates nothing per node but set and list entries.
     """
-    order, seen = [], set()
-    stack = [(r, False) for r in reversed(roots)]
+    order, seen, done = [], set(), set()
+    stack = list(reversed(roots))
     while stack:
-        node, expanded = stack.pop()
-        if expanded:
-            order.append(node)
-            continue
+        node = stack[-1]
         if node in seen:
+            stack.pop()
+            # Seen but not done: its parents are all emitted. Done: a duplicate entry.
+            if node not in done:
+                done.add(node)
+                order.append(node)
             continue
         seen.add(node)
-        stack.append((node, True))
         for p in reversed(node._parents):
             if p not in seen and p.requires_grad:
-                stack.append((p, False))
+                stack.append(p)
     return order
 
 
@@ -68,9 +71,10 @@ def _walk(roots, seeds, retain_graph, create_graph, capture):
     for r, s in zip(roots, seeds):
         grads[r] = grads[r] + s if r in grads else s
     captured = {}
+    pop, get = grads.pop, grads.get
     with _GradMode(create_graph):
         for node in reversed(order):
-            g = grads.pop(node, None)
+            g = pop(node, None)
             if g is None:
                 continue
             if capture is None:
@@ -81,15 +85,21 @@ def _walk(roots, seeds, retain_graph, create_graph, capture):
             if fn is None:
                 continue
             parents = node._parents
+            # One and two parents spelled out: this loop runs once per node of the graph.
             if create_graph:
                 local = fn(g, node, *parents)
+            elif len(parents) == 2:
+                local = fn(g, node.data, parents[0].data, parents[1].data)
+            elif len(parents) == 1:
+                local = fn(g, node.data, parents[0].data)
             else:
                 local = fn(g, node.data, *[p.data for p in parents])
             for p, gp in zip(parents, local):
                 if gp is None or not p.requires_grad:
                     continue
                 gp = p._fit_grad(gp)
-                grads[p] = grads[p] + gp if p in grads else gp
+                acc = get(p)
+                grads[p] = gp if acc is None else acc + gp
             if not retain_graph:
                 node._backward = _freed
     return captured

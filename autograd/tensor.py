@@ -12,7 +12,8 @@ import numbers
 
 import numpy as np
 
-from .graph import SCOPES, is_grad_enabled, run_backward
+from .graph import SCOPES, run_backward
+from .graph import _state as _grad_mode
 
 __all__ = ["Tensor", "make", "as_tensor", "unbroadcast"]
 
@@ -110,7 +111,8 @@ class Tensor:
     # Autograd.
     def requires_grad_(self, requires_grad=True):
         if requires_grad and self.data.dtype.kind != "f":
-            raise TypeError(f"only floating-point tensors can require grad; this one is {self.data.dtype}")
+            raise TypeError(f"requires_grad_: only floating-point tensors can require grad, this one has dtype "
+                            f"{self.data.dtype} (integers are for labels and indices; pass dtype=np.float32 to differentiate)")
         if not requires_grad and self._backward is not None:
             raise RuntimeError("requires_grad_(False) on a non-leaf tensor: use .detach() instead")
         self.requires_grad = requires_grad
@@ -137,8 +139,8 @@ class Tensor:
         if not self.requires_grad:
             raise RuntimeError("backward: this tensor does not require grad and has no graph "
                                "(did an input have requires_grad=True? was it built under no_grad()?)")
-        seed = _seed(self, gradient, "backward")
-        run_backward([self], [Tensor(seed) if create_graph else seed], retain_graph or create_graph, create_graph)
+        seed = _seed(self, gradient, "backward", create_graph)
+        run_backward([self], [seed], retain_graph or create_graph, create_graph)
 
     def _accumulate(self, g):
         if self._backward is not None and not self._retains_grad:
@@ -192,16 +194,21 @@ def _strip(obj):
     return obj
 
 
-def _seed(out, gradient, op):
+def _seed(out, gradient, op, create_graph=False):
+    """The upstream gradient for `out`: an array, or a Tensor when the backward pass is recorded
+    (a Tensor `gradient` that requires grad then stays in the graph, e.g. for gradgradcheck)."""
     if gradient is None:
         if out.data.size != 1:
             raise RuntimeError(f"{op}: gradient can be implied only for a one-element output; this one has shape "
                                f"{out.shape}: pass gradient=<array of shape {out.shape}>")
-        return np.ones_like(out.data)
-    g = np.asarray(gradient.data if isinstance(gradient, Tensor) else gradient, dtype=out.data.dtype)
+        g = np.ones_like(out.data)
+    elif isinstance(gradient, Tensor) and create_graph:
+        g = gradient if gradient.dtype == out.dtype else gradient.astype(out.dtype)
+    else:
+        g = np.asarray(gradient.data if isinstance(gradient, Tensor) else gradient, dtype=out.data.dtype)
     if g.shape != out.shape:
         raise ValueError(f"{op}: gradient has shape {g.shape} but the output has shape {out.shape}")
-    return g
+    return Tensor(g) if create_graph and not isinstance(g, Tensor) else g
 
 
 def make(data, parents, backward, op):
@@ -209,12 +216,12 @@ def make(data, parents, backward, op):
     out = Tensor.__new__(Tensor)
     out.data, out.grad, out._op, out._retains_grad, out.name = data, None, op, False, ""
     out._scope = SCOPES[-1] if SCOPES else None
-    out.requires_grad, out._parents, out._backward = False, (), None
-    if is_grad_enabled():
+    if getattr(_grad_mode, "enabled", True):  # is_grad_enabled(), inlined: this runs for every op
         for p in parents:
             if p.requires_grad:
                 out.requires_grad, out._parents, out._backward = True, parents, backward
-                break
+                return out
+    out.requires_grad, out._parents, out._backward = False, (), None
     return out
 
 

@@ -14,7 +14,7 @@ __all__ = ["Value"]
 
 
 def _wrap(op, other):
-    """Another Value as it is; a plain number as a constant leaf (requires_grad=False)."""
+    """A plain number as a constant leaf (requires_grad=False), so `v + 2` and `2 + v` work."""
     if isinstance(other, Value):
         return other
     if type(other) is not float and (not isinstance(other, numbers.Real) or isinstance(other, bool)):
@@ -24,10 +24,19 @@ def _wrap(op, other):
     return c
 
 
+_alloc = object.__new__
+
+
 def _new(data, parents, backward, op):
-    out = Value.__new__(Value)
-    out.data, out.grad, out.label, out.requires_grad = data, 0.0, "", True
-    out._parents, out._backward, out._op = parents, backward, op
+    # One statement per slot, no tuple packing, no __init__ call: every op of the graph comes here.
+    out = _alloc(Value)
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    out.requires_grad = True
+    out._parents = parents
+    out._backward = backward
+    out._op = op
     return out
 
 
@@ -146,28 +155,32 @@ class Value:
 
     # Arithmetic: plain numbers on either side become constant leaves.
     def __add__(self, other):
-        other = _wrap("add", other)
+        if type(other) is not Value:
+            other = _wrap("add", other)
         return _new(self.data + other.data, (self, other), _add_bw, "+")
 
     def __radd__(self, other):
         return _wrap("add", other) + self
 
     def __sub__(self, other):
-        other = _wrap("sub", other)
+        if type(other) is not Value:
+            other = _wrap("sub", other)
         return _new(self.data - other.data, (self, other), _sub_bw, "-")
 
     def __rsub__(self, other):
         return _wrap("sub", other) - self
 
     def __mul__(self, other):
-        other = _wrap("mul", other)
+        if type(other) is not Value:
+            other = _wrap("mul", other)
         return _new(self.data * other.data, (self, other), _mul_bw, "*")
 
     def __rmul__(self, other):
         return _wrap("mul", other) * self
 
     def __truediv__(self, other):
-        other = _wrap("div", other)
+        if type(other) is not Value:
+            other = _wrap("div", other)
         if other.data == 0.0:
             raise ZeroDivisionError(f"div: {self.data} / 0 (division by zero)")
         return _new(self.data / other.data, (self, other), _div_bw, "/")
@@ -179,7 +192,8 @@ class Value:
         return _new(-self.data, (self,), _neg_bw, "neg")
 
     def __pow__(self, other):
-        other = _wrap("pow", other)
+        if type(other) is not Value:
+            other = _wrap("pow", other)
         a, b = self.data, other.data
         if not other.requires_grad:
             return _new(_pow(a, b, "pow"), (self, other), _powc_bw, "**")

@@ -1,5 +1,25 @@
-"""Neural-network building blocks on top of `autograd`."""
-from . import scalar
-from .scalar import MLP, Layer, Neuron
+"""Neural networks on `autograd.Tensor`: modules, layers, activations, losses, initialisers, save/load.
 
-__all__ = ["scalar", "MLP", "Layer", "Neuron"]
+`nn.MLP` is the tensor multilayer perceptron; the micrograd-style one over scalar `Value`s
+is `nn.scalar.MLP` (with `nn.scalar.Neuron` and `nn.scalar.Layer`).
+"""
+from . import functional, init, optim, scalar, utils
+from .activations import (
+    ELU, GELU, SELU, LeakyReLU, LogSoftmax, PReLU, ReLU, SiLU, Sigmoid, Softmax, Softplus, Step, Swish, Tanh,
+)
+from .layers import MLP, BatchNorm1d, Dropout, Embedding, Flatten, Identity, LayerNorm, Linear
+from .losses import (
+    BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HingeLoss, HuberLoss, L1Loss, MAELoss, MSELoss, NLLLoss,
+)
+from .module import Module, ModuleList, Parameter, Sequential
+from .serialization import export_torch_state_dict, load, register, save
+from .summary import summary
+
+__all__ = [
+    "functional", "init", "optim", "scalar", "utils", "Module", "Parameter", "Sequential", "ModuleList",
+    "Linear", "Identity", "Flatten", "Dropout", "BatchNorm1d", "LayerNorm", "Embedding", "MLP",
+    "Step", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "PReLU", "ELU", "SELU", "SiLU", "Swish", "GELU", "Softplus",
+    "Softmax", "LogSoftmax",
+    "MSELoss", "L1Loss", "MAELoss", "HuberLoss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "NLLLoss",
+    "HingeLoss", "save", "load", "register", "export_torch_state_dict", "summary",
+]

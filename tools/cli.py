@@ -3,7 +3,7 @@ import argparse
 import importlib
 import sys
 
-COMMANDS = ["tools.demo"]
+COMMANDS = ["tools.demo", "tools.bench", "tools.graph", "tools.gradcheck_cmd"]
 
 
 def main(argv=None):

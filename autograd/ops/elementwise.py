@@ -39,6 +39,16 @@ class domain_checks:
         domain_checks.enabled = enabled
 
 
+def _check_operands(op, a, b, is_bad, expected, divisor=False):
+    """Before computing a binary op: refuse operand pairs outside its domain (see `_refuse`)."""
+    x, y = (np.asarray(t.data if isinstance(t, Tensor) else t) for t in (a, b))
+    try:
+        bad = is_bad(x, y)
+    except ValueError:
+        return  # shapes do not broadcast: the op itself reports that
+    _refuse(op, y if divisor else x, bad, expected)
+
+
 def _refuse(op, x, bad, expected):
     if np.any(bad):
         raise ValueError(f"{op}: {expected}; got {np.broadcast_to(x, np.shape(bad))[bad].ravel()[:5]} (at {int(np.sum(bad))} of {np.size(x)} elements)")
@@ -67,27 +77,41 @@ def _add_bw(g, out, a, b):
 
 def sub(a, b):
     a, b, out = _binary("sub", np.subtract, a, b)
-    return make(out, (a, b), _sub_bw, "sub")
+    return make(out, (a, b), _sub_bw if b.requires_grad else _sub_const_bw, "sub")
 
 
 def _sub_bw(g, out, a, b):
     return g, -g
 
 
+def _sub_const_bw(g, out, a, b):
+    return g, None  # b is a constant: no -g to compute
+
+
 def mul(a, b):
     a, b, out = _binary("mul", np.multiply, a, b)
-    return make(out, (a, b), _mul_bw, "mul")
+    # Scaling by a constant (a Python number, plain data) is common: skip its unneeded gradient.
+    bw = _mul_bw if a.requires_grad and b.requires_grad else _mul_by_b_bw if a.requires_grad else _mul_by_a_bw
+    return make(out, (a, b), bw, "mul")
 
 
 def _mul_bw(g, out, a, b):
     return g * b, g * a
 
 
+def _mul_by_b_bw(g, out, a, b):
+    return g * b, None
+
+
+def _mul_by_a_bw(g, out, a, b):
+    return None, g * a
+
+
 def div(a, b):
-    a, b, out = _binary("div", np.true_divide, a, b)
     if domain_checks.enabled:
-        _refuse("div", b.data, b.data == 0, "the divisor must be non-zero")
-    return make(out, (a, b), _div_bw, "div")
+        _check_operands("div", a, b, lambda x, y: y == 0, "the divisor must be non-zero", divisor=True)
+    a, b, out = _binary("div", np.true_divide, a, b)
+    return make(out, (a, b), _div_bw if b.requires_grad else _div_const_bw, "div")
 
 
 def _div_bw(g, out, a, b):
@@ -95,12 +119,15 @@ def _div_bw(g, out, a, b):
     return gb, -gb * out
 
 
+def _div_const_bw(g, out, a, b):
+    return g / b, None
+
+
 def pow(a, b):
+    if domain_checks.enabled:
+        _check_operands("pow", a, b, lambda x, y: (x == 0) & (y < 0), "zero cannot be raised to a negative power")
+        _check_operands("pow", a, b, lambda x, y: (x < 0) & (y != np.round(y)), "a negative base needs an integer exponent")
     a, b, out = _binary("pow", np.power, a, b)
-    if domain_checks.enabled:
-        _refuse("pow", a.data, (a.data == 0) & (b.data < 0), "zero cannot be raised to a negative power")
-    if domain_checks.enabled:
-        _refuse("pow", a.data, (a.data < 0) & (b.data != np.round(b.data)), "a negative base needs an integer exponent")
     return make(out, (a, b), _pow_bw if b.requires_grad else _pow_const_bw, "pow")
 
 
@@ -280,13 +307,17 @@ def silu(x):
     return x * sigmoid(x)
 
 
+swish = silu
+
+
 def gelu(x, approximate="none"):
     """x * Phi(x), exact (`approximate="none"`) or with the tanh approximation (`"tanh"`)."""
     if approximate == "tanh":
         return 0.5 * x * (1 + tanh(_SQRT_2_OVER_PI * (x + 0.044715 * x * x * x)))
     if approximate != "none":
         raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
-    return make(0.5 * x.data * (1 + _erf(x.data / math.sqrt(2))), (x,), _gelu_bw, "gelu")
+    out = 0.5 * x.data * (1 + _erf(x.data / math.sqrt(2)))
+    return make(out.astype(x.data.dtype, copy=False), (x,), _gelu_bw, "gelu")
 
 
 def _gelu_bw(g, out, x):

@@ -1,0 +1,135 @@
+"""Activation modules: thin wrappers over `nn.functional`, so they can sit in a `Sequential`."""
+import numpy as np
+
+from . import functional as F
+from .module import Module, Parameter
+
+__all__ = ["Step", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "PReLU", "ELU", "SELU", "SiLU", "Swish", "GELU",
+           "Softplus", "Softmax", "LogSoftmax", "ACTIVATIONS"]
+
+
+class Step(Module):
+    """Heaviside step (the perceptron's threshold unit); its gradient is 0, see `functional.step`."""
+
+    def forward(self, x):
+        return F.step(x)
+
+
+class Sigmoid(Module):
+    def forward(self, x):
+        return F.sigmoid(x)
+
+
+class Tanh(Module):
+    def forward(self, x):
+        return F.tanh(x)
+
+
+class ReLU(Module):
+    def forward(self, x):
+        return F.relu(x)
+
+
+class LeakyReLU(Module):
+    def __init__(self, negative_slope=0.01):
+        super().__init__()
+        self.negative_slope = negative_slope
+
+    def forward(self, x):
+        return F.leaky_relu(x, self.negative_slope)
+
+    def extra_repr(self):
+        return f"negative_slope={self.negative_slope}"
+
+
+class PReLU(Module):
+    """Leaky ReLU whose slope is learnt: one shared slope, or `num_parameters` (one per channel)."""
+
+    def __init__(self, num_parameters=1, init=0.25, dtype=np.float32):
+        super().__init__()
+        self.weight = Parameter(np.full(num_parameters, init, dtype=dtype))
+
+    def forward(self, x):
+        return F.prelu(x, self.weight)
+
+    def extra_repr(self):
+        return f"num_parameters={self.weight.size}"
+
+
+class ELU(Module):
+    def __init__(self, alpha=1.0):
+        super().__init__()
+        self.alpha = alpha
+
+    def forward(self, x):
+        return F.elu(x, self.alpha)
+
+    def extra_repr(self):
+        return f"alpha={self.alpha}"
+
+
+class SELU(Module):
+    """Self-normalising ELU (pair it with `nn.init.lecun_normal_`)."""
+
+    def forward(self, x):
+        return F.selu(x)
+
+
+class SiLU(Module):
+    """x * sigmoid(x), also called Swish."""
+
+    def forward(self, x):
+        return F.silu(x)
+
+
+Swish = SiLU
+
+
+class GELU(Module):
+    def __init__(self, approximate="none"):
+        super().__init__()
+        if approximate not in ("none", "tanh"):
+            raise ValueError(f"GELU: approximate must be 'none' or 'tanh', got {approximate!r}")
+        self.approximate = approximate
+
+    def forward(self, x):
+        return F.gelu(x, self.approximate)
+
+    def extra_repr(self):
+        return f"approximate={self.approximate!r}"
+
+
+class Softplus(Module):
+    def __init__(self, beta=1.0):
+        super().__init__()
+        self.beta = beta
+
+    def forward(self, x):
+        return F.softplus(x, self.beta)
+
+    def extra_repr(self):
+        return f"beta={self.beta}"
+
+
+class Softmax(Module):
+    def __init__(self, dim=-1):
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, x):
+        return F.softmax(x, self.dim)
+
+    def extra_repr(self):
+        return f"dim={self.dim}"
+
+
+class LogSoftmax(Softmax):
+    def forward(self, x):
+        return F.log_softmax(x, self.dim)
+
+
+# Names accepted where an activation is given as a string (e.g. `nn.MLP(..., activation="tanh")`).
+ACTIVATIONS = {
+    "step": Step, "sigmoid": Sigmoid, "tanh": Tanh, "relu": ReLU, "leaky_relu": LeakyReLU, "prelu": PReLU,
+    "elu": ELU, "selu": SELU, "silu": SiLU, "swish": SiLU, "gelu": GELU, "softplus": Softplus,
+}

@@ -1,0 +1,44 @@
+"""Stochastic gradient descent, with momentum, dampening, Nesterov and weight decay."""
+import numpy as np
+
+from .optimizer import Optimizer, check, check_nonnegative
+
+__all__ = ["SGD", "sgd"]
+
+
+def sgd(param, grad, state, *, lr, momentum, dampening, weight_decay, nesterov):
+    """One SGD step, in place on `param` (PyTorch's form of momentum):
+
+        g = grad + weight_decay * param
+        b = g  (first step),  b = momentum * b + (1 - dampening) * g  (later)
+        d = g + momentum * b  if nesterov  else  b        (d = g without momentum)
+        param -= lr * d
+    """
+    if weight_decay:
+        grad = grad + weight_decay * param
+    if momentum:
+        buf = state.get("momentum_buffer")
+        if buf is None:
+            buf = state["momentum_buffer"] = np.array(grad)  # a copy, and an array even for 0-d grads
+        else:
+            buf *= momentum
+            buf += (1 - dampening) * grad
+        grad = grad + momentum * buf if nesterov else buf
+    param -= lr * grad
+
+
+class SGD(Optimizer):
+    """`SGD(params, lr, momentum=0, dampening=0, weight_decay=0, nesterov=False)`."""
+
+    rule = sgd
+
+    def __init__(self, params, lr, momentum=0, dampening=0, weight_decay=0, nesterov=False):
+        defaults = dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay, nesterov=nesterov)
+        super().__init__(params, defaults)
+
+    def _validate(self, group):
+        check_nonnegative("SGD", group, "lr", "momentum", "dampening", "weight_decay")
+        if group["nesterov"]:
+            check("SGD", group, "nesterov", group["momentum"] > 0 and group["dampening"] == 0,
+                  "False unless momentum > 0 and dampening == 0 "
+                  f"(got momentum={group['momentum']}, dampening={group['dampening']})")

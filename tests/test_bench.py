@@ -1,0 +1,20 @@
+"""`chainrule bench --quick`: the table prints and every contender computes the same numbers."""
+import pytest
+
+from tools.cli import main
+
+
+def test_bench_quick_prints_table_with_checked_contenders(capsys):
+    assert main(["bench", "--quick", "B1", "B2", "b5"]) == 0
+    out = capsys.readouterr().out
+    assert "| bench | workload | contender |" in out and "Machine:" in out and "`chainrule bench B1 B2 b5 --quick`" in out
+    rows = [line for line in out.splitlines() if line.startswith("| B")]
+    for bench in ("B1", "B2", "B5"):
+        assert any(r.startswith(f"| {bench} |") and "chainrule" in r for r in rows)
+    timed = [r for r in rows if "RecursionError" not in r]
+    assert timed and all(r.endswith("| ok |") for r in timed)
+
+
+def test_bench_rejects_unknown_benchmark(capsys):
+    with pytest.raises(SystemExit, match="B9"):
+        main(["bench", "B9"])

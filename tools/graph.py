@@ -1,0 +1,156 @@
+"""`chainrule graph "(a*b + c).tanh()" --set a=2,b=-3,c=10 -o out.svg`: draw an expression's graph.
+
+The expression is parsed with `ast` and evaluated by walking the tree, never with `eval`:
+only names given with --set, numbers, + - * / ** (and unary -), and the functions in
+FUNCTIONS, written either as `tanh(x)` or as a method call `x.tanh()`, are accepted.
+"""
+import ast
+import operator
+import sys
+
+from autograd import Value
+from autograd.explain import explain_backward
+from autograd.viz import draw_graph
+
+FUNCTIONS = ("tanh", "exp", "log", "sqrt", "relu", "sigmoid", "softplus", "abs")
+_BINOPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+           ast.Div: operator.truediv, ast.Pow: operator.pow}
+_ALLOWED = f"names, numbers, + - * / **, and the functions {', '.join(FUNCTIONS)} (as f(x) or x.f())"
+_FORMATS = ("svg", "dot", "json", "png")
+
+
+class ExpressionError(ValueError):
+    """An expression that the safe parser refuses, with the reason."""
+
+
+def parse_values(specs):
+    """{"a": 2.0, ...} from strings like "a=2,b=-3" (several strings allowed)."""
+    values = {}
+    for spec in specs:
+        for item in filter(None, (s.strip() for s in spec.split(","))):
+            name, eq, num = item.partition("=")
+            name = name.strip()
+            if not eq or not name.isidentifier() or name in FUNCTIONS:
+                raise ExpressionError(f"--set: expected name=number (e.g. a=2), got {item!r}")
+            try:
+                values[name] = float(num)
+            except ValueError:
+                raise ExpressionError(f"--set: the value of {name} must be a number, got {num.strip()!r}") from None
+    return values
+
+
+def evaluate(expression, values):
+    """The Value computed by `expression`, with one labelled leaf Value per name in `values`."""
+    if len(expression) > 10_000:
+        raise ExpressionError(f"expression too long ({len(expression)} characters; at most 10000)")
+    try:
+        tree = ast.parse(expression.strip(), mode="eval")
+    except SyntaxError as e:
+        raise ExpressionError(f"cannot parse {expression!r}: {e.msg}") from None
+    leaves = {name: Value(v, label=name) for name, v in values.items()}
+    try:
+        out = _eval(tree.body, leaves)
+    except RecursionError:
+        raise ExpressionError("expression nested too deeply") from None
+    if not isinstance(out, Value):
+        raise ExpressionError(f"{expression!r} uses no variable, so it has no gradient to draw: "
+                              "write it with names and give their values with --set")
+    return out
+
+
+def _eval(node, leaves):
+    if isinstance(node, ast.Constant):
+        if type(node.value) not in (int, float):
+            raise ExpressionError(f"only numbers are allowed as constants, got {node.value!r}")
+        return float(node.value)
+    if isinstance(node, ast.Name):
+        if node.id in leaves:
+            return leaves[node.id]
+        if node.id in FUNCTIONS:
+            raise ExpressionError(f"{node.id} is a function: call it, e.g. {node.id}(x)")
+        given = ", ".join(leaves) or "none"
+        raise ExpressionError(f"name {node.id!r} has no value (given: {given}); pass --set {node.id}=<number>")
+    if isinstance(node, ast.BinOp):
+        op = _BINOPS.get(type(node.op))
+        if op is None:
+            raise ExpressionError(f"operator {type(node.op).__name__} is not allowed; allowed: + - * / **")
+        a, b = _eval(node.left, leaves), _eval(node.right, leaves)
+        result = op(a, b)
+        if isinstance(result, complex):
+            raise ExpressionError(f"{a!r} ** {b!r} is not a real number")
+        return result
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        x = _eval(node.operand, leaves)
+        return -x if isinstance(node.op, ast.USub) else x
+    if isinstance(node, ast.Call):
+        return _call(node, leaves)
+    if isinstance(node, ast.Attribute):
+        raise ExpressionError(f"attribute access .{node.attr} is not allowed; only method calls of "
+                              f"{', '.join(FUNCTIONS)}, e.g. x.tanh()")
+    raise ExpressionError(f"{type(node).__name__} is not allowed in an expression; allowed: {_ALLOWED}")
+
+
+def _call(node, leaves):
+    """f(x) or x.f() for f in FUNCTIONS, nothing else."""
+    func = node.func
+    if isinstance(func, ast.Name):
+        name, args = func.id, node.args
+    elif isinstance(func, ast.Attribute):
+        name, args = func.attr, [func.value] + node.args
+    else:
+        raise ExpressionError(f"only calls of {', '.join(FUNCTIONS)} are allowed, not of a {type(func).__name__}")
+    if name not in FUNCTIONS:
+        raise ExpressionError(f"calling {name!r} is not allowed; allowed functions: {', '.join(FUNCTIONS)}")
+    if len(args) != 1 or node.keywords:
+        raise ExpressionError(f"{name} takes exactly one argument and no keywords")
+    x = _eval(args[0], leaves)
+    if not isinstance(x, Value):  # a function of a number is a number (folded, like 2*3)
+        return getattr(Value(x), name)().data
+    return getattr(x, name)()
+
+
+def main(args):
+    try:
+        root = evaluate(args.expression, parse_values(args.set))
+    except (ExpressionError, ArithmeticError, ValueError) as e:
+        print(f"chainrule graph: error: {e}", file=sys.stderr)
+        return 2
+    fmt = args.format or (args.output.rsplit(".", 1)[-1].lower() if args.output and "." in args.output else "dot")
+    if fmt not in _FORMATS:
+        print(f"chainrule graph: error: cannot tell the format of {args.output!r}; use an extension or --format "
+              f"({', '.join(_FORMATS)})", file=sys.stderr)
+        return 2
+    if args.explain:
+        print(explain_backward(root))
+    else:
+        root.backward()
+    graph = draw_graph(root, rankdir=args.rankdir, title=args.title or "")
+    render = {"dot": lambda: graph.source.encode(), "json": lambda: graph.to_json().encode(),
+              "svg": lambda: graph.svg().encode(), "png": lambda: graph.pipe("png")}[fmt]
+    try:
+        data = render()
+    except RuntimeError as e:
+        print(f"chainrule graph: error: {e}", file=sys.stderr)
+        return 1
+    if args.output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        with open(args.output, "wb") as f:
+            f.write(data)
+        print(f"wrote {args.output} ({len(graph.nodes)} nodes, {fmt})", file=sys.stderr)
+    return 0
+
+
+def register(sub):
+    p = sub.add_parser("graph", help="draw the computation graph of an expression after backward (SVG/DOT/JSON/PNG)",
+                       description=f"Draw an expression's graph with its gradients. Allowed: {_ALLOWED}.")
+    p.add_argument("expression", help='e.g. "(a*b + c).tanh()"')
+    p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE,...",
+                   help="values of the names, e.g. --set a=2,b=-3,c=10 (may be repeated)")
+    p.add_argument("-o", "--output", help="file to write; the format follows its extension (default: DOT to stdout)")
+    p.add_argument("-f", "--format", choices=_FORMATS, help="output format (overrides the extension)")
+    p.add_argument("--rankdir", default="LR", choices=("LR", "TB", "RL", "BT"), help="layout direction (default LR)")
+    p.add_argument("--title", help="a title drawn above the graph")
+    p.add_argument("--explain", action="store_true", help="also print the backward pass step by step")
+    p.set_defaults(func=main)
