@@ -7,9 +7,9 @@ from .viz import draw_graph
 from .explain import explain_backward
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from . import ops as _ops  # attaches the Tensor methods
+from .ops.activation import elu, erf, gelu, leaky_relu, relu, selu, silu, softplus, swish
 from .ops.elementwise import (
-    abs, clip, cos, domain_checks, elu, erf, exp, gelu, leaky_relu, log, log1p, maximum, minimum, relu,
-    selu, sigmoid, silu, sin, softplus, sqrt, swish, tanh, where,
+    abs, clip, cos, domain_checks, exp, log, log1p, maximum, minimum, sigmoid, sin, sqrt, tanh, where,
 )
 from .ops.linalg import dot, matmul
 from .random import arange, full, manual_seed, ones, ones_like, rand, randint, randn, zeros, zeros_like

@@ -26,20 +26,26 @@ product: this node's contribution to d(root)/d(parent); total: d(root)/d(parent)
 _PREC = {"+": 1, "-": 1, "*": 2, "/": 2, "@": 2, "**": 3}
 
 
-def _names(order, extra):
+def _label(node, given):
+    return given.get(id(node)) or getattr(node, "label", None) or getattr(node, "name", "")
+
+
+def _names(order, extra, given):
     """A readable name per node (its label, else its expression if short, else n<k>), and
     each computed node's expression in its parents' names, keyed by the node's name."""
     names, infix, exprs = {}, {}, {}
     for n in extra:
-        label = getattr(n, "label", None) or getattr(n, "name", "")
+        label = _label(n, given)
         names[n] = label or (f"{float(n.data):.4g}" if np.size(n.data) == 1 else f"c{len(names)}")
     for k, n in enumerate(order):
-        label = getattr(n, "label", None) or getattr(n, "name", "")
+        label = _label(n, given)
         if not n._parents:
             names[n] = label or f"n{k}"
             continue
         expr, prec = _expr(n, names, infix)
-        names[n], infix[n] = (label, 9) if label else (expr, prec) if len(expr) <= 24 else (f"n{k}", 9)
+        # An expression name is used once only: two separate a*b nodes must not read as one.
+        short = len(expr) <= 24 and expr not in exprs
+        names[n], infix[n] = (label, 9) if label else (expr, prec) if short else (f"n{k}", 9)
         exprs[names[n]] = expr
     return names, exprs
 
@@ -119,11 +125,12 @@ class Explanation:
         return f"<p>Backward pass of <b>{html.escape(r)}</b></p>{note}<table>{''.join(rows)}</table>"
 
 
-def explain_backward(root, retain_graph=False):
+def explain_backward(root, retain_graph=False, names=None):
     """Run `root.backward()` and return the step-by-step account of it (an `Explanation`).
 
     Needs a graph that has not been freed by an earlier backward (build it again, or pass
-    retain_graph=True to that earlier call). `root` must hold a single number.
+    retain_graph=True to that earlier call). `root` must hold a single number. `names`
+    ({name: tensor}, e.g. `dict(model.named_parameters())`) names those nodes in the text.
     """
     if not hasattr(root, "_parents"):
         raise TypeError(f"explain_backward: expected a Value or a Tensor, got {type(root).__name__}")
@@ -138,8 +145,9 @@ def explain_backward(root, retain_graph=False):
         raise ValueError(f"explain_backward: the root must hold one number, got shape {root.data.shape}")
     seen = set(order)
     extra = [p for n in order for p in n._parents if p not in seen]
-    names, exprs = _names(order, extra)
-    if not (getattr(root, "label", None) or getattr(root, "name", "")):
+    given = {id(t): name for name, t in (names or {}).items()}
+    names, exprs = _names(order, extra, given)
+    if not _label(root, given):
         # An unnamed output is called L, so that every line reads dL/d(...).
         exprs["L"] = exprs.get(names[root], names[root])
         names[root] = "L"

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import ops as _ops  # noqa: F401  (attaches the Tensor methods)
+from .ops import activation as A
 from .ops import elementwise as E
 from .ops import reduce as R
 from .ops import shape as S
@@ -142,16 +143,16 @@ OPS = [
     _unary("tanh", lambda x: x.tanh()),
     _unary("sigmoid", lambda x: x.sigmoid()),
     _unary("relu", lambda x: x.relu(), NONZERO),
-    _unary("leaky_relu", lambda x: E.leaky_relu(x, 0.1), NONZERO,
+    _unary("leaky_relu", lambda x: A.leaky_relu(x, 0.1), NONZERO,
            lambda t, x: t.nn.functional.leaky_relu(x, 0.1)),
-    _unary("elu", E.elu, NONZERO, lambda t, x: t.nn.functional.elu(x)),
-    _unary("selu", E.selu, NONZERO, lambda t, x: t.nn.functional.selu(x)),
-    _unary("gelu", E.gelu, REAL, lambda t, x: t.nn.functional.gelu(x)),
-    _unary("gelu_tanh", lambda x: E.gelu(x, approximate="tanh"), REAL,
+    _unary("elu", A.elu, NONZERO, lambda t, x: t.nn.functional.elu(x)),
+    _unary("selu", A.selu, NONZERO, lambda t, x: t.nn.functional.selu(x)),
+    _unary("gelu", A.gelu, REAL, lambda t, x: t.nn.functional.gelu(x)),
+    _unary("gelu_tanh", lambda x: A.gelu(x, approximate="tanh"), REAL,
            lambda t, x: t.nn.functional.gelu(x, approximate="tanh")),
-    _unary("silu", E.silu, REAL, lambda t, x: t.nn.functional.silu(x)),
-    _unary("softplus", E.softplus, REAL, lambda t, x: t.nn.functional.softplus(x)),
-    _unary("erf", E.erf, REAL, lambda t, x: t.erf(x)),
+    _unary("silu", A.silu, REAL, lambda t, x: t.nn.functional.silu(x)),
+    _unary("softplus", A.softplus, REAL, lambda t, x: t.nn.functional.softplus(x)),
+    _unary("erf", A.erf, REAL, lambda t, x: t.erf(x)),
     _unary("clip", lambda x: E.clip(x, -0.5, 0.5), CLIP, lambda t, x: t.clamp(x, -0.5, 0.5)),
     # Reductions: axis int / tuple / None, the `dim` alias, keepdims.
     _reduce("sum", lambda x: x.sum(), shapes=UNARY, free=True),

@@ -17,23 +17,23 @@ def _wrap(op, other):
     """A plain number as a constant leaf (requires_grad=False), so `v + 2` and `2 + v` work."""
     if isinstance(other, Value):
         return other
-    if type(other) is not float and (not isinstance(other, numbers.Real) or isinstance(other, bool)):
+    if type(other) is float:
+        return _new(other, (), None, "", False)
+    if not isinstance(other, numbers.Real) or isinstance(other, bool):
         raise TypeError(f"{op}: expected a Value or a real number, got {other!r} ({type(other).__name__})")
-    c = _new(float(other), (), None, "")
-    c.requires_grad = False
-    return c
+    return _new(float(other), (), None, "", False)
 
 
 _alloc = object.__new__
 
 
-def _new(data, parents, backward, op):
-    # One statement per slot, no tuple packing, no __init__ call: every op of the graph comes here.
+def _new(data, parents, backward, op, requires_grad=True):
+    # One statement per slot, no tuple packing, no __init__ call: every node of the graph comes here.
     out = _alloc(Value)
     out.data = data
     out.grad = 0.0
     out.label = ""
-    out.requires_grad = True
+    out.requires_grad = requires_grad
     out._parents = parents
     out._backward = backward
     out._op = op

@@ -137,7 +137,8 @@ class Graph:
         self._svg = None
 
     def __repr__(self):
-        return f"<Graph: {len(self.nodes)} nodes, {len(self.edges)} edges{f', {self.hidden} hidden' if self.hidden else ''}>"
+        hidden = f", {self.hidden} hidden" if self.hidden else ""
+        return f"<Graph: {len(self.nodes)} nodes, {len(self.edges)} edges{hidden}>"
 
     def to_dict(self):
         return {"root": self.root, "hidden": self.hidden, "nodes": self.nodes, "edges": self.edges}
@@ -157,7 +158,8 @@ class Graph:
             )
         res = subprocess.run([exe, f"-T{format}"], input=self.source.encode(), capture_output=True, timeout=120)
         if res.returncode != 0:
-            raise RuntimeError(f"draw_graph: {exe} -T{format} failed ({res.returncode}): {res.stderr.decode(errors='replace').strip()}")
+            err = res.stderr.decode(errors="replace").strip()
+            raise RuntimeError(f"draw_graph: {exe} -T{format} failed (exit code {res.returncode}): {err}")
         return res.stdout
 
     def svg(self):
@@ -187,7 +189,8 @@ class Graph:
         elif ext == ".png":
             path.write_bytes(self.pipe("png"))
         else:
-            raise ValueError(f"Graph.save: unknown extension {ext!r} in {str(path)!r}; expected .svg, .dot, .gv, .json or .png")
+            raise ValueError(f"Graph.save: unknown extension {ext!r} in {str(path)!r}; "
+                             "expected .svg, .dot, .gv, .json or .png")
         return path
 
 

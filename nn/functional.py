@@ -14,7 +14,7 @@ from autograd import Tensor
 __all__ = [
     "step", "identity", "sigmoid", "tanh", "relu", "leaky_relu", "prelu", "elu", "selu", "silu", "swish", "gelu",
     "softplus", "softmax", "log_softmax", "dropout", "mse_loss", "l1_loss", "huber_loss", "binary_cross_entropy",
-    "binary_cross_entropy_with_logits", "cross_entropy", "nll_loss", "hinge_loss", "one_hot",
+    "binary_cross_entropy_with_logits", "cross_entropy", "nll_loss", "hinge_loss",
 ]
 
 
@@ -176,7 +176,7 @@ def binary_cross_entropy_with_logits(input, target, reduction="mean", pos_weight
     return _reduce((1 - y) * input + w * ag.softplus(-input), reduction, "binary_cross_entropy_with_logits")
 
 
-def one_hot(labels, num_classes, dtype=np.float32, op="one_hot"):
+def _one_hot(labels, num_classes, dtype=np.float32, op="one_hot"):
     """(N, ...) integer labels as (N, num_classes, ...) indicators (classes in dim 1, as in losses)."""
     labels = np.asarray(labels.data if isinstance(labels, Tensor) else labels)
     if labels.dtype.kind not in "iu":
@@ -198,7 +198,7 @@ def _class_targets(input, target, op):
         expected = input.shape[:1] + input.shape[2:] if input.ndim > 1 else ()
         if t.shape != expected:
             raise ValueError(f"{op}: for input of shape {input.shape}, integer labels need shape {expected}, got {t.shape}")
-        return one_hot(t, input.shape[1] if input.ndim > 1 else input.shape[0], input.dtype, op)
+        return _one_hot(t, input.shape[1] if input.ndim > 1 else input.shape[0], input.dtype, op)
     if t.shape != input.shape:
         raise ValueError(f"{op}: probability targets need the input's shape {input.shape}, got {t.shape}")
     return t.astype(input.dtype, copy=False)
@@ -232,7 +232,7 @@ def hinge_loss(input, target, reduction="mean", margin=1.0):
     """
     t = np.asarray(target.data if isinstance(target, Tensor) else target)
     if input.ndim == 2 and t.dtype.kind in "iu" and t.shape == input.shape[:1]:
-        onehot = Tensor(one_hot(t, input.shape[1], input.dtype, "hinge_loss"))
+        onehot = Tensor(_one_hot(t, input.shape[1], input.dtype, "hinge_loss"))
         s_y = (input * onehot).sum(1, keepdims=True)
         losses = (ag.relu(margin - s_y + input) * (1 - onehot)).sum(1) * (1.0 / input.shape[1])
         return _reduce(losses, reduction, "hinge_loss")

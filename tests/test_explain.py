@@ -155,3 +155,18 @@ def test_retain_graph_allows_a_second_explanation():
     assert [s.product for s in first] == [s.product for s in second]
     assert w.grad == pytest.approx(2 * first.totals[w])  # backward ran twice: gradients accumulate
     assert math.isfinite(w.grad)
+
+
+def test_names_label_tensors():
+    W = Tensor(np.ones((2, 2)), requires_grad=True)
+    loss = (Tensor(np.ones((1, 2))) @ W).sum()
+    text = str(explain_backward(loss, names={"weight": W}))
+    assert "dL/dweight += vjp(" in text
+
+
+def test_separate_equal_expressions_get_separate_names():
+    a, b = Value(2.0, label="a"), Value(3.0, label="b")
+    out = (a * b) + (a * b).tanh()
+    e = explain_backward(out)
+    assert len({s.node for s in e}) == len({id(n) for n in e.totals} - {id(a), id(b)})
+    assert e.totals[a] == pytest.approx(a.grad) and a.grad == pytest.approx(3.0 + (1 - math.tanh(6.0) ** 2) * 3.0)

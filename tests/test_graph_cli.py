@@ -100,3 +100,34 @@ def test_svg_file(tmp_path):
 def test_committed_docs_example_is_a_rendered_neuron():
     texts = {t.text for t in ET.parse(DOCS / "neuron.svg").iter("{http://www.w3.org/2000/svg}text")}
     assert {"x1", "w1", "x2", "w2", "b", "tanh", "data 0.7071", "grad -1.5", "grad 1"} <= texts
+
+
+def test_model_from_layer_sizes(tmp_path, capsys):
+    out = tmp_path / "mlp.json"
+    assert main(["graph", "--model", "3,4,2", "--batch", "5", "--explain", "-o", str(out)]) == 0
+    g = json.loads(out.read_text())
+    params = {n["label"]: n for n in g["nodes"] if n["kind"] == "param"}
+    assert set(params) == {"0.weight", "0.bias", "2.weight", "2.bias"}
+    assert params["0.weight"]["shape"] == [4, 3] and params["0.weight"]["grad"] is not None
+    # d(sum of outputs)/d(last bias) is the batch size for every output
+    assert params["2.bias"]["grad"] == {"values": [5.0, 5.0]}
+    assert {"Linear(3→4)", "ReLU", "Linear(4→2)"} <= {n["scope"] for n in g["nodes"]}
+    assert "dL/d(2.bias) += vjp(" in capsys.readouterr().out
+
+
+def test_model_from_a_saved_file(tmp_path):
+    nn = pytest.importorskip("nn")
+    path = tmp_path / "m.npz"
+    nn.save(nn.Sequential(nn.Linear(2, 3), nn.Tanh(), nn.Linear(3, 1)), path)
+    out = tmp_path / "m.dot"
+    assert main(["graph", "--model", str(path), "-o", str(out)]) == 0
+    dot = out.read_text()
+    assert 'label="Linear(2→3)"' in dot and "tanh" in dot and "random batch of 2" in dot
+
+
+def test_model_errors(capsys, tmp_path):
+    assert main(["graph", "a", "--model", "3,2"]) == 2
+    assert "either an expression or --model" in capsys.readouterr().err
+    assert main(["graph"]) == 2
+    assert main(["graph", "--model", str(tmp_path / "missing.npz")]) == 2
+    assert "missing.npz" in capsys.readouterr().err

@@ -252,3 +252,25 @@ def test_creation_helpers():
     assert set(np.unique(r.data)) == {0, 1, 2}
     with pytest.raises(ValueError, match=r"zeros: shape must be non-negative integers, got \(2, -1\)"):
         autograd.zeros(2, -1)
+
+
+LAYERS = {
+    "batchnorm_train": (lambda: nn.BatchNorm1d(3), (6, 3)),
+    "batchnorm_3d": (lambda: nn.BatchNorm1d(3), (4, 3, 2)),
+    "batchnorm_eval": (lambda: nn.BatchNorm1d(3).eval(), (6, 3)),
+    "layernorm": (lambda: nn.LayerNorm(4), (3, 4)),
+    "prelu_per_channel": (lambda: nn.PReLU(3, init=0.3), (2, 3)),
+    "mlp_selu": (lambda: nn.MLP([3, 4, 2], activation="selu"), (5, 3)),
+}
+
+
+@pytest.mark.parametrize("name", LAYERS)
+def test_layer_gradcheck_with_respect_to_input_and_parameters(name):
+    make, shape = LAYERS[name]
+    autograd.manual_seed(0)
+    layer = make().double()
+    for p in layer.parameters():  # move off the symmetric defaults (weight 1, bias 0)
+        p.data += rng.uniform(-0.5, 0.5, p.shape)
+    x = Tensor(rng.normal(size=shape), requires_grad=True)
+    params = layer.parameters()
+    assert gradcheck(lambda x, *ps: layer(x), (x, *params))

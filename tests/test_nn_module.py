@@ -176,3 +176,15 @@ def test_double_converts_parameters_and_buffers():
     m = nn.Sequential(nn.Linear(2, 2), nn.BatchNorm1d(2)).double()
     assert {t.dtype for t in m.parameters() + m.buffers() if t.dtype.kind == "f"} == {np.dtype(np.float64)}
     assert m[1].num_batches_tracked.dtype == np.int64
+
+
+def test_deepcopy_gives_an_independent_model():
+    import copy
+
+    model = nn.MLP([2, 3, 1])
+    clone = copy.deepcopy(model)
+    assert [n for n, _ in clone.named_parameters()] == [n for n, _ in model.named_parameters()]
+    clone(autograd.randn(4, 2)).sum().backward()
+    assert clone[0].weight.grad is not None and model[0].weight.grad is None
+    clone[0].weight.data[...] = 0
+    assert np.any(model[0].weight.data != 0)

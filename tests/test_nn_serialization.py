@@ -2,9 +2,12 @@
 import json
 import os
 import pickle
+import tempfile
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import autograd
 import nn
@@ -149,3 +152,16 @@ def test_export_loads_into_torch():
     x = np.random.default_rng(0).normal(size=(5, 4)).astype(np.float32)
     np.testing.assert_allclose(model.eval()(Tensor(x)).data, tmodel.eval()(torch.tensor(x)).detach().numpy(),
                                rtol=1e-5, atol=1e-6)
+
+
+@settings(max_examples=15, deadline=None)
+@given(sizes=st.lists(st.integers(1, 6), min_size=2, max_size=4),
+       activation=st.sampled_from(["relu", "tanh", "gelu", "elu", None]), bias=st.booleans())
+def test_any_mlp_round_trips_through_a_file(sizes, activation, bias):
+    model = nn.MLP(sizes, activation=activation, bias=bias)
+    with tempfile.TemporaryDirectory() as d:
+        nn.save(model, os.path.join(d, "m.npz"))
+        loaded = nn.load(os.path.join(d, "m.npz"))
+    _same_state(model, loaded)
+    x = autograd.randn(3, sizes[0])
+    np.testing.assert_array_equal(model(x).data, loaded(x).data)

@@ -94,3 +94,37 @@ def test_matches_torch(op, shapes):
     loss_theirs.backward()
     for x, t in zip(ours, theirs):
         np.testing.assert_allclose(x.grad.data, t.grad.numpy(), rtol=1e-6, atol=1e-6)
+
+
+REDUCTIONS = {
+    "sum": np.sum, "mean": np.mean, "max": np.max, "min": np.min, "prod": np.prod,
+    "var": lambda a, axis, keepdims: np.var(a, axis=axis, keepdims=keepdims, ddof=1),
+    "std": lambda a, axis, keepdims: np.std(a, axis=axis, keepdims=keepdims, ddof=1),
+    "logsumexp": lambda a, axis, keepdims: np.log(np.sum(np.exp(a), axis=axis, keepdims=keepdims)),
+}
+
+
+@st.composite
+def _reduction_case(draw):
+    shape = draw(hnp.array_shapes(min_dims=1, max_dims=3, min_side=2, max_side=3))
+    axes = draw(st.lists(st.integers(-len(shape), len(shape) - 1), unique_by=lambda a: a % len(shape),
+                         min_size=1, max_size=len(shape)))
+    axis = draw(st.sampled_from([None, axes[0], tuple(axes)]))
+    data = draw(hnp.arrays(np.float64, shape, elements=st.floats(-2, 2), unique=True)
+                .filter(lambda a: np.all(np.diff(np.sort(a.ravel())) > 1e-3)))
+    return data, axis, draw(st.booleans()), draw(st.booleans())
+
+
+@pytest.mark.parametrize("name", list(REDUCTIONS))
+def test_reductions_at_random_axes(name):
+    @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
+    @given(_reduction_case())
+    def check(case):
+        data, axis, keepdims, use_dim = case
+        kwargs = {"dim" if use_dim else "axis": axis, "keepdims": keepdims}
+        x = Tensor(data, requires_grad=True)
+        out = getattr(x, name)(**kwargs)
+        np.testing.assert_allclose(out.data, REDUCTIONS[name](data, axis=axis, keepdims=keepdims), rtol=1e-10)
+        assert gradcheck(lambda t: getattr(t, name)(**kwargs), [x])
+
+    check()

@@ -1,4 +1,5 @@
-"""`chainrule graph "(a*b + c).tanh()" --set a=2,b=-3,c=10 -o out.svg`: draw an expression's graph.
+"""`chainrule graph "(a*b + c).tanh()" --set a=2,b=-3,c=10 -o out.svg`: draw an expression's graph
+(or a model's: `chainrule graph --model 3,4,2 -o mlp.svg`).
 
 The expression is parsed with `ast` and evaluated by walking the tree, never with `eval`:
 only names given with --set, numbers, + - * / ** (and unary -), and the functions in
@@ -109,10 +110,43 @@ def _call(node, leaves):
     return getattr(x, name)()
 
 
+def model_loss(spec, batch=2, seed=0):
+    """(loss, {name: parameter}, title) for a model: layer sizes "3,4,2" make an `nn.MLP`, a path a
+    model saved with `nn.save`. The loss is the sum of its outputs on a seeded random batch."""
+    import numpy as np
+
+    import nn
+    from autograd import Tensor, manual_seed
+
+    manual_seed(seed)
+    if all(part.strip().isdigit() for part in spec.split(",")):
+        model = nn.MLP([int(part) for part in spec.split(",")])
+    else:
+        model = nn.load(spec)
+        if not isinstance(model, nn.Module):
+            raise ValueError(f"--model: {spec!r} holds only weights (no architecture), so it cannot be run")
+    first = next((m for _, m in model.named_modules() if hasattr(m, "in_features")), None)
+    if first is None:
+        raise ValueError(f"--model: cannot tell the input size of {type(model).__name__} (no Linear layer found)")
+    dtype = first.weight.dtype
+    x = Tensor(np.random.default_rng(seed).normal(size=(batch, first.in_features)).astype(dtype), name="x")
+    model.eval()  # no dropout noise in the drawing
+    loss = model(x).sum()
+    return loss, dict(model.named_parameters()), f"{spec}: sum of outputs on a random batch of {batch}"
+
+
 def main(args):
+    if (args.expression is None) == (args.model is None):
+        print("chainrule graph: error: give either an expression or --model (not both)", file=sys.stderr)
+        return 2
+    names, title = None, args.title or ""
     try:
-        root = evaluate(args.expression, parse_values(args.set))
-    except (ExpressionError, ArithmeticError, ValueError) as e:
+        if args.model:
+            root, names, auto = model_loss(args.model, args.batch)
+            title = title or auto
+        else:
+            root = evaluate(args.expression, parse_values(args.set))
+    except (ExpressionError, ArithmeticError, ValueError, OSError) as e:
         print(f"chainrule graph: error: {e}", file=sys.stderr)
         return 2
     fmt = args.format or (args.output.rsplit(".", 1)[-1].lower() if args.output and "." in args.output else "dot")
@@ -121,10 +155,10 @@ def main(args):
               f"({', '.join(_FORMATS)})", file=sys.stderr)
         return 2
     if args.explain:
-        print(explain_backward(root))
+        print(explain_backward(root, names=names))
     else:
         root.backward()
-    graph = draw_graph(root, rankdir=args.rankdir, title=args.title or "")
+    graph = draw_graph(root, rankdir=args.rankdir, title=title, names=names)
     render = {"dot": lambda: graph.source.encode(), "json": lambda: graph.to_json().encode(),
               "svg": lambda: graph.svg().encode(), "png": lambda: graph.pipe("png")}[fmt]
     try:
@@ -145,7 +179,9 @@ def main(args):
 def register(sub):
     p = sub.add_parser("graph", help="draw the computation graph of an expression after backward (SVG/DOT/JSON/PNG)",
                        description=f"Draw an expression's graph with its gradients. Allowed: {_ALLOWED}.")
-    p.add_argument("expression", help='e.g. "(a*b + c).tanh()"')
+    p.add_argument("expression", nargs="?", help='e.g. "(a*b + c).tanh()"')
+    p.add_argument("--model", help='layer sizes of an nn.MLP ("3,4,2") or a model file saved with nn.save')
+    p.add_argument("--batch", type=int, default=2, help="batch size of the random input for --model (default 2)")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE,...",
                    help="values of the names, e.g. --set a=2,b=-3,c=10 (may be repeated)")
     p.add_argument("-o", "--output", help="file to write; the format follows its extension (default: DOT to stdout)")

@@ -2,6 +2,7 @@
 import numpy as np
 
 from ..tensor import Tensor
+from . import activation as A
 from . import elementwise as E
 from . import linalg as L
 from . import reduce as R
@@ -22,9 +23,9 @@ _METHODS = {
     "__getitem__": S.getitem, "__setitem__": S.setitem,
     "add": E.add, "sub": E.sub, "mul": E.mul, "div": E.div, "pow": E.pow, "matmul": L.matmul, "dot": L.dot,
     "neg": E.neg, "exp": E.exp, "log": E.log, "log1p": E.log1p, "sqrt": E.sqrt, "abs": E.abs,
-    "sin": E.sin, "cos": E.cos, "tanh": E.tanh, "sigmoid": E.sigmoid, "relu": E.relu,
-    "leaky_relu": E.leaky_relu, "elu": E.elu, "selu": E.selu, "gelu": E.gelu, "silu": E.silu,
-    "swish": E.silu, "softplus": E.softplus, "erf": E.erf, "clip": E.clip, "clamp": E.clip, "sign": E.sign,
+    "sin": E.sin, "cos": E.cos, "tanh": E.tanh, "sigmoid": E.sigmoid, "relu": A.relu,
+    "leaky_relu": A.leaky_relu, "elu": A.elu, "selu": A.selu, "gelu": A.gelu, "silu": A.silu,
+    "swish": A.silu, "softplus": A.softplus, "erf": A.erf, "clip": E.clip, "clamp": E.clip, "sign": E.sign,
     "maximum": E.maximum, "minimum": E.minimum, "astype": E.astype,
     "float": lambda x: E.astype(x, np.float32), "double": lambda x: E.astype(x, np.float64),
     "sum": R.sum, "mean": R.mean, "max": R.max, "min": R.min, "var": R.var, "std": R.std,

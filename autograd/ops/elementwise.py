@@ -2,18 +2,13 @@
 
 Each op is its forward line with its backward function beside it. Backward functions
 never deal with broadcasting: the graph walker reduces gradients to input shapes.
-Conventions at kinks: relu'(0) = 0, abs'(0) = 0, leaky_relu'(0) = slope, clip passes
-the gradient on the boundary, maximum/minimum split it equally on ties.
+Conventions at kinks: abs'(0) = 0, clip passes the gradient on the boundary,
+maximum/minimum split it equally on ties. Activation functions are in `activation.py`.
 """
-import math
-
 import numpy as np
 
 from ..tensor import Tensor, as_tensor, make
 
-_SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
-SELU_ALPHA = 1.6732632423543772848170429916717
-SELU_SCALE = 1.0507009873554804934193349852946
 
 
 class domain_checks:
@@ -263,82 +258,6 @@ def sigmoid(x):
 
 def _sigmoid_bw(g, out, x):
     return (g * out * (1 - out),)
-
-
-def relu(x):
-    return make(np.maximum(x.data, 0), (x,), _relu_bw, "relu")
-
-
-def _relu_bw(g, out, x):
-    return (g * (x > 0),)
-
-
-def leaky_relu(x, negative_slope=0.01):
-    def backward(g, out, x):
-        return (g * np.where(x > 0, 1.0, negative_slope),)
-
-    return make(np.where(x.data > 0, x.data, negative_slope * x.data), (x,), backward, "leaky_relu")
-
-
-def elu(x, alpha=1.0):
-    def backward(g, out, x):
-        return (g * np.where(x > 0, 1.0, out + alpha),)
-
-    xd = x.data
-    return make(np.where(xd > 0, xd, alpha * np.expm1(np.minimum(xd, 0))), (x,), backward, "elu")
-
-
-def selu(x):
-    return SELU_SCALE * elu(x, SELU_ALPHA)
-
-
-def softplus(x):
-    # log(1 + e^x) = max(x, 0) + log1p(e^-|x|): finite for any x.
-    xd = x.data
-    return make(np.maximum(xd, 0) + np.log1p(np.exp(-np.abs(xd))), (x,), _softplus_bw, "softplus")
-
-
-def _softplus_bw(g, out, x):
-    return (g * sigmoid(x) if isinstance(x, Tensor) else g * _sigmoid_array(x),)
-
-
-def silu(x):
-    """x * sigmoid(x), also called swish."""
-    return x * sigmoid(x)
-
-
-swish = silu
-
-
-def gelu(x, approximate="none"):
-    """x * Phi(x), exact (`approximate="none"`) or with the tanh approximation (`"tanh"`)."""
-    if approximate == "tanh":
-        return 0.5 * x * (1 + tanh(_SQRT_2_OVER_PI * (x + 0.044715 * x * x * x)))
-    if approximate != "none":
-        raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
-    out = 0.5 * x.data * (1 + _erf(x.data / math.sqrt(2)))
-    return make(out.astype(x.data.dtype, copy=False), (x,), _gelu_bw, "gelu")
-
-
-def _gelu_bw(g, out, x):
-    cdf = 0.5 * (1 + (_erf_t(x / math.sqrt(2)) if isinstance(x, Tensor) else _erf(x / math.sqrt(2))))
-    pdf = np.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)
-    return (g * (cdf + x * pdf),)
-
-
-_erf = np.vectorize(math.erf, otypes=[np.float64])
-
-
-def _erf_t(x):
-    """erf for a Tensor: d/dx erf(x) = 2/sqrt(pi) e^(-x^2)."""
-    def backward(g, out, x):
-        return (g * (2 / math.sqrt(math.pi)) * np.exp(-x * x),)
-
-    return make(_erf(x.data).astype(x.data.dtype), (x,), backward, "erf")
-
-
-def erf(x):
-    return _erf_t(x)
 
 
 def clip(x, min=None, max=None):
