@@ -20,10 +20,12 @@ from .ops.shape import (
 )
 
 __all__ = [
-    "Value", "Tensor", "grad", "gradcheck", "gradgradcheck", "GradcheckError", "no_grad", "enable_grad", "is_grad_enabled", "scope", "toposort", "unbroadcast", "domain_checks",
+    "Value", "Tensor", "grad", "gradcheck", "gradgradcheck", "GradcheckError", "no_grad", "enable_grad",
+    "is_grad_enabled", "scope", "toposort", "unbroadcast", "domain_checks",
     "abs", "clip", "cos", "elu", "erf", "exp", "gelu", "leaky_relu", "log", "log1p", "maximum", "minimum",
     "relu", "selu", "sigmoid", "silu", "swish", "sin", "softplus", "sqrt", "tanh", "where", "dot", "matmul",
     "argmax", "argmin", "log_softmax", "logsumexp", "max", "mean", "min", "prod", "softmax", "std", "sum", "var",
     "broadcast_to", "cat", "concatenate", "expand", "flatten", "pad", "permute", "reshape", "split", "squeeze",
-    "stack", "transpose", "unsqueeze",
+    "stack", "transpose", "unsqueeze", "draw_graph", "explain_backward",
+    "arange", "full", "manual_seed", "ones", "ones_like", "rand", "randint", "randn", "zeros", "zeros_like",
 ]

@@ -146,20 +146,37 @@ def enable_grad():
     return _GradMode(True)
 
 
-# Labels of the scopes (e.g. nn modules) currently running; each new Tensor records the innermost,
-# so that a rendered graph can group a module's nodes in one cluster.
+# The scopes (e.g. nn module calls) currently running; each new Tensor records the innermost,
+# so that a rendered graph can group a module's nodes in one cluster. Two calls of two equal
+# layers are two scopes with the same label, and stay two clusters.
 SCOPES = []
 
 
 class scope:
-    """`with scope("Linear(784->300)"):` tags the tensors created inside with that label."""
+    """`with scope("Linear(784->300)"):` tags the tensors created inside with this scope.
+
+    `str(tensor._scope)` (and `==` with a string) gives the label.
+    """
+
+    __slots__ = ("label",)
 
     def __init__(self, label):
         self.label = label
 
     def __enter__(self):
-        SCOPES.append(self.label)
+        SCOPES.append(self)
         return self
 
     def __exit__(self, *exc):
         SCOPES.pop()
+
+    def __str__(self):
+        return self.label
+
+    def __repr__(self):
+        return f"scope({self.label!r})"
+
+    def __eq__(self, other):
+        return self is other or (isinstance(other, str) and other == self.label)
+
+    __hash__ = object.__hash__

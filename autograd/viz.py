@@ -143,6 +143,12 @@ class Graph:
     def to_dict(self):
         return {"root": self.root, "hidden": self.hidden, "nodes": self.nodes, "edges": self.edges}
 
+    def to_graphviz(self):
+        """The graph as a `graphviz.Source`, for that package's own `render`, `view` and `pipe`."""
+        import graphviz
+
+        return graphviz.Source(self.source)
+
     def to_json(self, indent=1):
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
 
@@ -222,10 +228,13 @@ def draw_graph(root, rankdir="LR", show_grad=True, max_nodes=500, title="", name
     order, hidden = _collect(root, max_nodes)
     ids = {id(n): f"n{i}" for i, n in enumerate(order)}
     given = {id(t): name for name, t in (names or {}).items()}
-    nodes, edges = [], []
+    nodes, edges, clusters = [], [], {}
     for n in order:
         d = {"id": ids[id(n)]}
         d.update(_describe(n, show_grad))
+        sc = getattr(n, "_scope", None)
+        # One cluster per scope entered (one module call), even where two scopes share a label.
+        d["cluster"] = None if sc is None else clusters.setdefault(id(sc), len(clusters))
         d["label"] = given.get(id(n), d["label"])
         nodes.append(d)
         for i, p in enumerate(n._parents):
@@ -295,9 +304,9 @@ def _to_dot(g):
         if d["op"]:
             block.append(f'  {d["id"]}_op [label="{_quote(_SYMBOL.get(d["op"], d["op"]))}", {_OP_STYLE}];')
             block.append(f'  {d["id"]}_op -> {d["id"]};')
-        clusters.setdefault(d["scope"], []).extend(block)
-    for i, (scope, block) in enumerate(clusters.items()):
-        if scope is None:
+        clusters.setdefault(d["cluster"], (d["scope"], []))[1].extend(block)
+    for i, (scope, block) in clusters.items():
+        if i is None:
             lines.extend(block)
             continue
         lines.append(f"  subgraph cluster_{i} {{")

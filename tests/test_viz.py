@@ -268,3 +268,22 @@ def test_special_characters_survive_escaping():
     assert label in texts and 'title "T"' in texts
     tg = draw_graph(t)
     assert {"t<0>", 'Block "A" {x}'} <= svg_texts(tg.svg())
+
+
+def test_equal_layers_get_their_own_clusters():
+    """Two scopes with one label (two equal layers) are two clusters, not one."""
+    x = Tensor(np.ones(3), requires_grad=True)
+    with scope("Linear(3→3)"):
+        h = x * 2
+    with scope("Linear(3→3)"):
+        y = (h + 1).sum()
+    g = draw_graph(y)
+    assert g.source.count('label="Linear(3→3)"') == 2
+    assert len({n["cluster"] for n in g.nodes if n["scope"] == "Linear(3→3)"}) == 2
+
+
+def test_to_graphviz_gives_the_same_source():
+    a = Value(2.0, label="a")
+    g = draw_graph((a * a).tanh())
+    src = g.to_graphviz()
+    assert src.source == g.source and "tanh" in src.source

@@ -31,11 +31,11 @@ def _interleaved(runs, repeats):
     times = {name: [] for name in runs}
     for _ in range(repeats):
         for name, run in runs.items():
+            # Collect outside the clock, so no contender pays for the cyclic garbage of another.
+            gc.collect()
             t0 = time.perf_counter()
             run()
             times[name].append(time.perf_counter() - t0)
-            # Collect outside the clock, so no contender pays for the cyclic garbage of another.
-            gc.collect()
     return {name: statistics.median(ts) for name, ts in times.items()}
 
 
@@ -353,7 +353,9 @@ def run(args):
     print(f"Date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}  ")
     print(f"Machine: {machine()}, 1 BLAS/torch thread  ")
     print(f"Command: `{' '.join(['chainrule bench'] + args.benchmarks + ['--quick'] * args.quick)}`  ")
-    print("Ratios are to " + ", ".join(f"{b}: {c}" for b, c in REFERENCE.items() if b in names) + " (same run).\n")
+    print("Ratios are to " + ", ".join(f"{b}: {c}" for b, c in REFERENCE.items() if b in names) + " (same run). "
+          "Medians of interleaved runs, `gc.collect()` before each, outside the clock. "
+          "B2 counts two ops (mul, add) per step.\n")
     print(table(rows))
     return 0 if all(r[5] is True or isinstance(r[5], str) for r in rows) else 1
 
