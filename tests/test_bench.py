@@ -5,6 +5,7 @@ from tools.cli import main
 
 
 def test_bench_quick_prints_table_with_checked_contenders(capsys):
+    pytest.importorskip("sklearn")  # B1's data set, as BENCHMARKS.md defines it
     assert main(["bench", "--quick", "B1", "B2", "b5"]) == 0
     out = capsys.readouterr().out
     assert "| bench | workload | contender |" in out and "Machine:" in out and "`chainrule bench B1 B2 b5 --quick`" in out
@@ -18,3 +19,11 @@ def test_bench_quick_prints_table_with_checked_contenders(capsys):
 def test_bench_rejects_unknown_benchmark(capsys):
     with pytest.raises(SystemExit, match="B9"):
         main(["bench", "B9"])
+
+
+def test_bench_flags_a_contender_that_computes_other_numbers(capsys, monkeypatch):
+    import tools.bench
+
+    monkeypatch.setattr(tools.bench, "_chain_floats", lambda n: 1.0)
+    assert main(["bench", "--quick", "B2"]) == 1
+    assert "MISMATCH" in capsys.readouterr().out

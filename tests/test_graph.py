@@ -141,3 +141,25 @@ def test_backward_restores_the_garbage_collector_state():
         gc.enable()
     Value(1.0).exp().backward()
     assert gc.isenabled()
+
+
+def polynomial_diamond(V):
+    a = V(1.5)
+    b = a * a
+    c = b + a
+    return a, b * c
+
+
+def test_repeated_backward_where_micrograd_goes_wrong():
+    micrograd = pytest.importorskip("micrograd.engine")
+    a, d = polynomial_diamond(Value)
+    d.backward(retain_graph=True)
+    once = a.grad
+    d.backward(retain_graph=True)
+    assert once == 4 * 1.5**3 + 3 * 1.5**2 and a.grad == 2 * once
+    # micrograd re-sends the intermediate nodes' accumulated gradients on the second pass.
+    ma, md = polynomial_diamond(micrograd.Value)
+    md.backward()
+    assert ma.grad == once
+    md.backward()
+    assert ma.grad != 2 * once
