@@ -13,15 +13,28 @@ from .graph import run_backward
 __all__ = ["Value"]
 
 
+# Constants are shared between nodes: `x * 1.0001` repeated a million times holds one constant,
+# not a million, which spares memory and the cyclic collector's repeated scans of a large graph.
+# A constant never changes and never receives a gradient, so sharing it is invisible.
+_CONSTANTS = {}
+
+
 def _wrap(op, other):
     """A plain number as a constant leaf (requires_grad=False), so `v + 2` and `2 + v` work."""
     if isinstance(other, Value):
         return other
-    if type(other) is float:
-        return _new(other, (), None, "", False)
-    if not isinstance(other, numbers.Real) or isinstance(other, bool):
-        raise TypeError(f"{op}: expected a Value or a real number, got {other!r} ({type(other).__name__})")
-    return _new(float(other), (), None, "", False)
+    if type(other) is not float:
+        if not isinstance(other, numbers.Real) or isinstance(other, bool):
+            raise TypeError(f"{op}: expected a Value or a real number, got {other!r} ({type(other).__name__})")
+        other = float(other)
+    c = _CONSTANTS.get(other)
+    if c is None:
+        c = _new(other, (), None, "", False)
+        if other != 0.0:  # 0.0 == -0.0 as keys, yet their signs differ
+            if len(_CONSTANTS) >= 4096:
+                _CONSTANTS.clear()
+            _CONSTANTS[other] = c
+    return c
 
 
 _alloc = object.__new__

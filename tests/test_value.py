@@ -213,3 +213,13 @@ def test_repr_and_conversions():
     assert Value(Value(4.0)).data == 4.0
     v.zero_grad()
     assert v.grad == 0.0
+
+
+def test_constants_are_shared_and_keep_the_sign_of_zero():
+    x = Value(3.0)
+    a, b = x * 1.0001, x * 1.0001
+    assert a._parents[1] is b._parents[1] and not a._parents[1].requires_grad
+    neg_zero = (x * -0.0)._parents[1].data
+    assert math.copysign(1.0, neg_zero) == -1.0
+    (a + b).backward()
+    assert x.grad == pytest.approx(2 * 1.0001) and a._parents[1].grad == 0.0
