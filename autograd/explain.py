@@ -102,8 +102,10 @@ class Explanation:
                 lines.append(f"{head}   upstream {_d(r)}/{_d(s.node)} = {self._v(s.upstream)}")
                 last = s.node
             up, dp = f"{_d(r)}/{_d(s.node)}", f"{_d(r)}/{_d(s.parent)}"
+            # The root's own local derivative is written with its expression: d(r)/d(parent) is the total.
+            local = _d(self.exprs.get(s.node, s.node) if s.node == r else s.node)
             if self.scalar:
-                lines.append(f"  {dp} += {up} * {_d(s.node)}/{_d(s.parent)} = {s.upstream:.6g} * {s.local:.6g}"
+                lines.append(f"  {dp} += {up} * {local}/{_d(s.parent)} = {s.upstream:.6g} * {s.local:.6g}"
                              f" = {s.product:.6g}   (total {s.total:.6g})")
             else:
                 lines.append(f"  {dp} += vjp({up}) = {self._v(s.product)}   (total {self._v(s.total)})")

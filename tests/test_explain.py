@@ -23,7 +23,7 @@ def test_lesson_reads_as_the_chain_rule_by_hand():
     r = 0.5 * 2.0 + 0.1 - 3.0  # the residual, -1.9
     text = str(e)
     assert "loss = (w*x+b-y)**2" in text
-    assert f"dloss/d(w*x+b-y) += dloss/dloss * dloss/d(w*x+b-y) = 1 * {2 * r:.6g} = {2 * r:.6g}" in text
+    assert f"dloss/d(w*x+b-y) += dloss/dloss * d((w*x+b-y)**2)/d(w*x+b-y) = 1 * {2 * r:.6g} = {2 * r:.6g}" in text
     assert f"dloss/dw += dloss/d(w*x) * d(w*x)/dw = {2 * r:.6g} * 2 = {2 * r * 2:.6g}" in text
     assert f"dloss/dy += dloss/d(w*x+b-y) * d(w*x+b-y)/dy = {2 * r:.6g} * -1 = {-2 * r:.6g}" in text
     # explain_backward ran the backward pass: the leaves hold the true gradients

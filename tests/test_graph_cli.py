@@ -28,7 +28,7 @@ def test_json_output_holds_the_gradients(tmp_path):
 def test_dot_to_stdout_and_explain(capsysbinary):
     assert main(["graph", "a*b", "--set", "a=2", "--set", "b=-3", "--explain"]) == 0
     out = capsysbinary.readouterr().out.decode()
-    assert "dL/da += dL/dL * dL/da = 1 * -3 = -3" in out
+    assert "dL/da += dL/dL * d(a*b)/da = 1 * -3 = -3" in out
     assert out.count("digraph chainrule {") == 1 and '{ a | data 2 | grad -3 }' in out
 
 
