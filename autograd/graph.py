@@ -105,11 +105,17 @@ def _walk(roots, seeds, retain_graph, create_graph, capture):
     return captured
 
 
-_state = threading.local()
+class _GradState(threading.local):
+    # A class default rather than getattr(..., True): a missing thread-local attribute costs
+    # an AttributeError raised and caught inside getattr, several times a plain lookup.
+    enabled = True
+
+
+_state = _GradState()
 
 
 def is_grad_enabled():
-    return getattr(_state, "enabled", True)
+    return _state.enabled
 
 
 class _GradMode:

@@ -211,17 +211,29 @@ def _seed(out, gradient, op, create_graph=False):
     return Tensor(g) if create_graph and not isinstance(g, Tensor) else g
 
 
+_alloc = object.__new__
+
+
 def make(data, parents, backward, op):
     """A new Tensor holding `data`; it joins the graph if recording and any parent requires grad."""
-    out = Tensor.__new__(Tensor)
-    out.data, out.grad, out._op, out._retains_grad, out.name = data, None, op, False, ""
+    # One statement per slot and no __init__ call, as in Value's `_new`: this runs for every op.
+    out = _alloc(Tensor)
+    out.data = data
+    out.grad = None
+    out._op = op
+    out._retains_grad = False
+    out.name = ""
     out._scope = SCOPES[-1] if SCOPES else None
-    if getattr(_grad_mode, "enabled", True):  # is_grad_enabled(), inlined: this runs for every op
+    if _grad_mode.enabled:  # is_grad_enabled(), inlined
         for p in parents:
             if p.requires_grad:
-                out.requires_grad, out._parents, out._backward = True, parents, backward
+                out.requires_grad = True
+                out._parents = parents
+                out._backward = backward
                 return out
-    out.requires_grad, out._parents, out._backward = False, (), None
+    out.requires_grad = False
+    out._parents = ()
+    out._backward = None
     return out
 
 
