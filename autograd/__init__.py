@@ -19,12 +19,14 @@ from .ops.shape import (
     unsqueeze,
 )
 
+# `abs`, `max`, `min` and `sum` stay out of `__all__` (use `autograd.sum(t)` or `t.sum()`), so that
+# `from autograd import *` does not hide Python's built-ins.
 __all__ = [
     "Value", "Tensor", "grad", "gradcheck", "gradgradcheck", "GradcheckError", "no_grad", "enable_grad",
     "is_grad_enabled", "scope", "toposort", "unbroadcast", "domain_checks",
-    "abs", "clip", "cos", "elu", "erf", "exp", "gelu", "leaky_relu", "log", "log1p", "maximum", "minimum",
+    "clip", "cos", "elu", "erf", "exp", "gelu", "leaky_relu", "log", "log1p", "maximum", "minimum",
     "relu", "selu", "sigmoid", "silu", "swish", "sin", "softplus", "sqrt", "tanh", "where", "dot", "matmul",
-    "argmax", "argmin", "log_softmax", "logsumexp", "max", "mean", "min", "prod", "softmax", "std", "sum", "var",
+    "argmax", "argmin", "log_softmax", "logsumexp", "mean", "prod", "softmax", "std", "var",
     "broadcast_to", "cat", "concatenate", "expand", "flatten", "pad", "permute", "reshape", "split", "squeeze",
     "stack", "transpose", "unsqueeze", "draw_graph", "explain_backward",
     "arange", "full", "manual_seed", "ones", "ones_like", "rand", "randint", "randn", "zeros", "zeros_like",

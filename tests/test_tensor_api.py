@@ -220,3 +220,12 @@ def test_matmul_shapes():
         out = Tensor(a) @ Tensor(b)
         np.testing.assert_allclose(out.data, a @ b)
         np.testing.assert_allclose((a @ Tensor(b)).data, a @ b)
+
+
+def test_star_import_keeps_python_builtins():
+    namespace = {}
+    exec("from autograd import *", namespace)
+    assert not {"abs", "max", "min", "sum"} & set(namespace)
+    import autograd
+
+    assert autograd.sum(autograd.Tensor([1.0, 2.0])).item() == 3.0
