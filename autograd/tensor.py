@@ -21,13 +21,10 @@ __all__ = ["Tensor", "make", "as_tensor", "unbroadcast"]
 def _to_array(data, dtype):
     if isinstance(data, Tensor):
         data = data.data
-    if isinstance(data, (np.ndarray, np.generic)):
-        arr = np.asarray(data, dtype=dtype)
-    else:
-        arr = np.asarray(data, dtype=dtype)
-        # Python floats become float32, as torch.tensor does; numpy float64 arrays stay float64.
-        if dtype is None and arr.dtype == np.float64:
-            arr = arr.astype(np.float32)
+    arr = np.asarray(data, dtype=dtype)
+    # Python floats become float32, as torch.tensor does; numpy float64 arrays stay float64.
+    if dtype is None and arr.dtype == np.float64 and not isinstance(data, (np.ndarray, np.generic)):
+        arr = arr.astype(np.float32)
     if arr.dtype == object or arr.dtype.kind not in "biuf":
         raise TypeError(f"Tensor: cannot hold data of dtype {arr.dtype} (from {type(data).__name__}); numbers only")
     return arr
@@ -170,8 +167,7 @@ class Tensor:
 
         fn = UFUNCS.get(ufunc)
         if method != "__call__" or fn is None or kwargs:
-            args = [x.data if isinstance(x, Tensor) else x for x in inputs]
-            return getattr(ufunc, method)(*args, **kwargs)
+            return getattr(ufunc, method)(*_strip(inputs), **_strip(kwargs))
         return fn(*inputs)
 
     def __array_function__(self, func, types, args, kwargs):

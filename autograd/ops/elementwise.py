@@ -153,8 +153,7 @@ def minimum(a, b):
 
 
 def _minimum_bw(g, out, a, b):
-    wa = (a < b) + 0.5 * (a == b)
-    return g * wa, g * (1 - wa)
+    return _maximum_bw(g, out, b, a)  # a wins a minimum where b would win the maximum
 
 
 def where(cond, a, b):
