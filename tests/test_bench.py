@@ -1,7 +1,7 @@
 """`chainrule bench --quick`: the table prints and every contender computes the same numbers."""
 import pytest
 
-from tools.cli import main
+from chainrule.cli import main
 
 
 def test_bench_quick_prints_table_with_checked_contenders(capsys):
@@ -22,8 +22,8 @@ def test_bench_rejects_unknown_benchmark(capsys):
 
 
 def test_bench_flags_a_contender_that_computes_other_numbers(capsys, monkeypatch):
-    import tools.bench
+    import chainrule.bench
 
-    monkeypatch.setattr(tools.bench, "_chain_floats", lambda n: 1.0)
+    monkeypatch.setattr(chainrule.bench, "_chain_floats", lambda n: 1.0)
     assert main(["bench", "--quick", "B2"]) == 1
     assert "MISMATCH" in capsys.readouterr().out

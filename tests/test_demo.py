@@ -1,8 +1,8 @@
 """The command-line demo: its printed gradients are the hand-derived ones and training learns."""
 import math
 
-from tools.cli import main
-from tools.demo import expression_demo, train_moons
+from chainrule.cli import main
+from chainrule.demo import expression_demo, train_moons
 
 
 def test_expression_demo_gradients_match_hand_derivation():

@@ -133,8 +133,8 @@ def test_gradgradcheck_refuses_values():
 
 def test_gradcheck_command_passes_the_table_and_reports_a_wrong_op(capsys):
     from autograd.optable import REAL, UNARY, OpSpec
-    from tools.cli import main
-    from tools.gradcheck_cmd import check_all
+    from chainrule.cli import main
+    from chainrule.gradcheck_cmd import check_all
 
     assert main(["gradcheck", "--op", "tanh", "--op", "matmul", "--second-order"]) == 0
     report = capsys.readouterr().out

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from autograd import viz
-from tools.cli import main
-from tools.graph import ExpressionError, evaluate, parse_values
+from chainrule.cli import main
+from chainrule.graph import ExpressionError, evaluate, parse_values
 
 needs_renderer = pytest.mark.skipif(viz.find_renderer() is None, reason="no Graphviz renderer (dot or graphviz-pure)")
 DOCS = Path(__file__).resolve().parent.parent / "docs"

@@ -46,7 +46,7 @@ def test_the_six_lessons_are_there():
 def test_stored_without_outputs_and_as_generated(name):
     sys.path.insert(0, str(ROOT))
     try:
-        from tools.make_notebooks import notebook_for
+        from chainrule.make_notebooks import notebook_for
     finally:
         sys.path.remove(str(ROOT))
     nb = nbformat.read(NOTEBOOKS / name, as_version=4)

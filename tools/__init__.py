@@ -1,1 +1,2 @@
-"""chainrule's command-line helpers (the `chainrule` command and the scripts behind it)."""
+"""chainrule's command line, installed as the package `chainrule` (the `chainrule` command and
+`python -m chainrule`); also the scripts behind it, such as notebook generation."""
