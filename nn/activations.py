@@ -50,7 +50,7 @@ class PReLU(Module):
         self.weight = Parameter(np.full(num_parameters, init, dtype=dtype))
 
     def forward(self, x):
-        return F.prelu(x, self.weight)
+        return F.prelu(F.as_input(x, self.weight.dtype, "PReLU"), self.weight)
 
     def extra_repr(self):
         return f"num_parameters={self.weight.size}"
@@ -112,9 +112,11 @@ class Softplus(Module):
 
 
 class Softmax(Module):
-    def __init__(self, dim=-1):
+    """softmax along `dim` (default the last; `axis=` is accepted as an alias)."""
+
+    def __init__(self, dim=None, *, axis=None):
         super().__init__()
-        self.dim = dim
+        self.dim = F.dim_or_axis(dim, axis, type(self).__name__)
 
     def forward(self, x):
         return F.softmax(x, self.dim)

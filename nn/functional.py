@@ -2,14 +2,17 @@
 
 No function here has backward code: gradients come from the ops they are built of
 (the numerically delicate ones, sigmoid, softplus, log-softmax, are fused ops in `autograd`).
-Losses take `reduction="mean" | "sum" | "none"`.
+Losses take `reduction="mean" | "sum" | "none"`. Every function also accepts numpy arrays and
+lists where PyTorch users would pass tensors (`@_tensor_input` converts the first argument).
 """
+import functools
 import math
 
 import numpy as np
 
 import autograd as ag
 from autograd import Tensor
+from autograd.tensor import as_tensor
 
 __all__ = [
     "step", "identity", "sigmoid", "tanh", "relu", "leaky_relu", "prelu", "elu", "selu", "silu", "swish", "gelu",
@@ -18,14 +21,50 @@ __all__ = [
 ]
 
 
+def _tensor_input(fn):
+    """Let `fn` take a numpy array or a list as its first argument (converted by `as_tensor`)."""
+    @functools.wraps(fn)
+    def wrapper(x, *args, **kwargs):
+        return fn(x if isinstance(x, Tensor) else as_tensor(x, op=fn.__name__), *args, **kwargs)
+
+    return wrapper
+
+
+def as_input(x, dtype, op):
+    """A layer's input as a Tensor of its parameters' `dtype`.
+
+    Data (lists, numpy arrays, Tensors that do not require grad) is converted. A Tensor that requires
+    grad and has another dtype is a TypeError: casting it would silently change its gradient's precision.
+    """
+    if isinstance(x, Tensor):
+        if x.dtype == dtype:
+            return x
+        if x.requires_grad:
+            raise TypeError(f"{op}: the input has dtype {x.dtype} and requires grad, the layer's parameters have "
+                            f"dtype {np.dtype(dtype)}; convert one of them (x.astype(np.{np.dtype(dtype)}) or "
+                            f"model.to(np.{x.dtype}))")
+        return Tensor(x.data.astype(dtype))
+    try:
+        return Tensor(np.asarray(x, dtype=dtype))
+    except (TypeError, ValueError) as e:
+        raise TypeError(f"{op}: expected a Tensor, a numpy array or a list of numbers, got {type(x).__name__} ({e})") from None
+
+
+def dim_or_axis(dim, axis, op, default=-1):
+    """PyTorch's `dim=` or numpy's `axis=` (either one, not both)."""
+    if dim is not None and axis is not None:
+        raise TypeError(f"{op}: give dim or axis, not both (got dim={dim}, axis={axis})")
+    return default if dim is None and axis is None else (axis if dim is None else dim)
+
+
 # Activations.
+@_tensor_input
 def step(x):
     """Heaviside step: 1 where x > 0, else 0. Its gradient is 0 everywhere (taken as 0 at the jump).
 
     The output stays connected to `x` (through a term that is always 0) so that backward runs
     and reports that zero gradient instead of failing; clipping keeps that term 0 for x = ±inf.
     """
-    x = ag.Tensor(x) if not isinstance(x, Tensor) else x
     jump = Tensor((x.data > 0).astype(x.dtype if x.dtype.kind == "f" else np.float32))
     return jump + 0.0 * x.clip(-1.0, 1.0) if x.requires_grad else jump
 
@@ -34,23 +73,28 @@ def identity(x):
     return x
 
 
+@_tensor_input
 def sigmoid(x):
     return ag.sigmoid(x)
 
 
+@_tensor_input
 def tanh(x):
     return ag.tanh(x)
 
 
+@_tensor_input
 def relu(x):
     """max(x, 0), with relu'(0) = 0."""
     return ag.relu(x)
 
 
+@_tensor_input
 def leaky_relu(x, negative_slope=0.01):
     return ag.leaky_relu(x, negative_slope)
 
 
+@_tensor_input
 def prelu(x, weight):
     """Leaky ReLU with a learnable slope: one for all channels, or one per channel (dim 1)."""
     if weight.size > 1:
@@ -61,14 +105,17 @@ def prelu(x, weight):
     return ag.where(x.data > 0, x, weight * x)
 
 
+@_tensor_input
 def elu(x, alpha=1.0):
     return ag.elu(x, alpha)
 
 
+@_tensor_input
 def selu(x):
     return ag.selu(x)
 
 
+@_tensor_input
 def silu(x):
     """x * sigmoid(x) (also called swish)."""
     return ag.silu(x)
@@ -77,24 +124,30 @@ def silu(x):
 swish = silu
 
 
+@_tensor_input
 def gelu(x, approximate="none"):
     """x * Phi(x) with the normal CDF exact (`"none"`) or through the tanh approximation (`"tanh"`)."""
     return ag.gelu(x, approximate)
 
 
+@_tensor_input
 def softplus(x, beta=1.0):
     """log(1 + exp(beta x)) / beta, finite for any x."""
     return ag.softplus(x) if beta == 1 else ag.softplus(x * beta) * (1.0 / beta)
 
 
-def softmax(x, dim=-1):
-    return ag.softmax(x, dim)
+@_tensor_input
+def softmax(x, dim=None, *, axis=None):
+    """exp(x) / sum(exp(x)) along `dim` (default the last; `axis=` is an alias)."""
+    return ag.softmax(x, dim=dim_or_axis(dim, axis, "softmax"))
 
 
-def log_softmax(x, dim=-1):
-    return ag.log_softmax(x, dim)
+@_tensor_input
+def log_softmax(x, dim=None, *, axis=None):
+    return ag.log_softmax(x, dim=dim_or_axis(dim, axis, "log_softmax"))
 
 
+@_tensor_input
 def dropout(x, p=0.5, training=True):
     """Inverted dropout: zero each element with probability p and scale the rest by 1/(1-p),
     so the expected value is unchanged and evaluation needs no rescaling."""
@@ -130,17 +183,20 @@ def _pair(input, target, op):
     return target
 
 
+@_tensor_input
 def mse_loss(input, target, reduction="mean"):
     """(input - target)^2."""
     d = input - _pair(input, target, "mse_loss")
     return _reduce(d * d, reduction, "mse_loss")
 
 
+@_tensor_input
 def l1_loss(input, target, reduction="mean"):
     """|input - target| (mean absolute error)."""
     return _reduce((input - _pair(input, target, "l1_loss")).abs(), reduction, "l1_loss")
 
 
+@_tensor_input
 def huber_loss(input, target, reduction="mean", delta=1.0):
     """0.5 d^2 where |d| <= delta, else delta (|d| - delta/2): quadratic near 0, linear in the tails."""
     if delta <= 0:
@@ -154,6 +210,7 @@ def huber_loss(input, target, reduction="mean", delta=1.0):
 _LOG_FLOOR = math.exp(-100)
 
 
+@_tensor_input
 def binary_cross_entropy(input, target, reduction="mean"):
     """-(y log p + (1 - y) log(1 - p)) for probabilities p in [0, 1]; prefer the `_with_logits` form."""
     y = _pair(input, target, "binary_cross_entropy")
@@ -166,6 +223,7 @@ def binary_cross_entropy(input, target, reduction="mean"):
     return _reduce(-(y * log_p + (1 - y) * log_q), reduction, "binary_cross_entropy")
 
 
+@_tensor_input
 def binary_cross_entropy_with_logits(input, target, reduction="mean", pos_weight=None):
     """Binary cross-entropy of sigmoid(input), as (1 - y) z + w softplus(-z) with w = 1 + (pos_weight - 1) y.
 
@@ -182,47 +240,97 @@ def _one_hot(labels, num_classes, dtype=np.float32, op="one_hot"):
     if labels.dtype.kind not in "iu":
         raise TypeError(f"{op}: class labels must be integers, got dtype {labels.dtype}")
     if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
-        bad = labels[(labels < 0) | (labels >= num_classes)][:5]
-        raise ValueError(f"{op}: labels must be in [0, {num_classes}), got {bad}")
+        bad = np.unique(labels[(labels < 0) | (labels >= num_classes)])[:5]
+        raise ValueError(f"{op}: labels must be in [0, {num_classes}), got {bad} (the input has {num_classes} classes)")
     out = np.zeros((num_classes,) + labels.shape, dtype=dtype)
     np.put_along_axis(out, labels[None], 1, axis=0)
     return np.moveaxis(out, 0, 1 if labels.ndim else 0)
 
 
-def _class_targets(input, target, op):
-    """Targets as a constant array shaped like `input`: integer labels become one-hot rows."""
-    if input.ndim < 1:
+def _class_nll(logp, target, weight, ignore_index, label_smoothing, reduction, op):
+    """PyTorch's nll_loss / cross_entropy on log-probabilities `logp` of shape (N, C, ...) or (C,).
+
+    Integer labels (N, ...): loss_n = w[y_n] * -logp[n, y_n], zero where y_n == ignore_index;
+    "mean" divides by the sum of w[y_n] over the labels kept. Probability targets (N, C, ...):
+    loss_n = -sum_c w_c t_nc logp[n, c]; "mean" divides by the number of samples.
+    Label smoothing mixes (1 - eps) of that with eps times the uniform target 1/C.
+    """
+    if logp.ndim < 1:
         raise ValueError(f"{op}: input needs a class dim, got a 0-d tensor")
-    t = np.asarray(target.data if isinstance(target, Tensor) else target)
-    if t.dtype.kind in "iu":
-        expected = input.shape[:1] + input.shape[2:] if input.ndim > 1 else ()
-        if t.shape != expected:
-            raise ValueError(f"{op}: for input of shape {input.shape}, integer labels need shape {expected}, got {t.shape}")
-        return _one_hot(t, input.shape[1] if input.ndim > 1 else input.shape[0], input.dtype, op)
-    if t.shape != input.shape:
-        raise ValueError(f"{op}: probability targets need the input's shape {input.shape}, got {t.shape}")
-    return t.astype(input.dtype, copy=False)
-
-
-def nll_loss(input, target, reduction="mean"):
-    """-log_probs[class] for log-probabilities `input` of shape (N, C, ...) and labels (N, ...)."""
-    t = _class_targets(input, target, "nll_loss")
-    dim = 1 if input.ndim > 1 else 0
-    return _reduce(-(input * Tensor(t)).sum(dim), reduction, "nll_loss")
-
-
-def cross_entropy(input, target, reduction="mean", label_smoothing=0.0):
-    """Softmax cross-entropy from logits (N, C, ...) against integer labels (N, ...) or
-    one-hot / probability targets (N, C, ...). log-softmax keeps it finite for any logits."""
+    if logp.dtype.kind != "f":
+        raise TypeError(f"{op}: input must be floating point (logits or log-probabilities), got dtype {logp.dtype}")
     if not 0 <= label_smoothing <= 1:
-        raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
-    t = _class_targets(input, target, "cross_entropy")
-    dim = 1 if input.ndim > 1 else 0
+        raise ValueError(f"{op}: label_smoothing must be in [0, 1], got {label_smoothing}")
+    dim = 1 if logp.ndim > 1 else 0
+    n_classes = logp.shape[dim]
+    t = np.asarray(target.data if isinstance(target, Tensor) else target)
+    labels_shape = logp.shape[:1] + logp.shape[2:] if logp.ndim > 1 else ()
+    w = None
+    if weight is not None:
+        w = np.asarray(weight.data if isinstance(weight, Tensor) else weight)
+        if w.shape != (n_classes,) or w.dtype.kind not in "biuf":
+            raise ValueError(f"{op}: weight needs one number per class, shape ({n_classes},), "
+                             f"got {w.dtype} of shape {w.shape}")
+        w = w.astype(logp.dtype)
+    class_shape = (-1,) + (1,) * (logp.ndim - 2) if dim else (-1,)  # w broadcast along the class dim
+    if t.shape == logp.shape and t.dtype.kind == "f":  # probabilities (or one-hot rows)
+        if ignore_index >= 0:
+            raise ValueError(f"{op}: ignore_index={ignore_index} applies to class labels, not probability targets")
+        t = t.astype(logp.dtype)
+        if label_smoothing:
+            t = t * (1 - label_smoothing) + label_smoothing / n_classes
+        if w is not None:
+            t = t * w.reshape(class_shape)
+        return _reduce(-(logp * Tensor(t)).sum(dim), reduction, op)
+    if t.shape != labels_shape:
+        raise ValueError(f"{op}: for input of shape {logp.shape}, integer labels need shape {labels_shape}, "
+                         f"got {t.shape} (probability targets need shape {logp.shape})")
+    if t.dtype.kind not in "iu":
+        raise TypeError(f"{op}: class labels must be integers, got dtype {t.dtype} "
+                        f"(convert with .astype(int), or pass probabilities of shape {logp.shape})")
+    keep = t != ignore_index
+    labels = np.where(keep, t, 0)
+    onehot = _one_hot(labels, n_classes, logp.dtype, op)  # checks the range of the labels kept
+    w_all = np.ones(n_classes, logp.dtype) if w is None else w
+    w_n = w_all[labels] * keep  # each sample's weight; 0 where ignored
+    loss = -(logp * Tensor(onehot)).sum(dim) * Tensor(w_n)
     if label_smoothing:
-        t = t * (1 - label_smoothing) + label_smoothing / input.shape[dim]
-    return _reduce(-(ag.log_softmax(input, dim) * Tensor(t)).sum(dim), reduction, "cross_entropy")
+        smooth = -(logp * Tensor(w_all.reshape(class_shape))).sum(dim) * Tensor(keep.astype(logp.dtype))
+        loss = loss * (1 - label_smoothing) + smooth * (label_smoothing / n_classes)
+    if reduction == "mean":
+        return loss.sum() * (1.0 / w_n.sum()) if w_n.sum() else loss.sum() * np.nan  # 0/0 is NaN, as in PyTorch
+    return _reduce(loss, reduction, op)
 
 
+def _check_weight(weight, op):
+    if isinstance(weight, str):
+        raise TypeError(f"{op}: the third argument is weight, as in PyTorch, got {weight!r}; "
+                        f"pass reduction={weight!r} by keyword")
+
+
+@_tensor_input
+def nll_loss(input, target, weight=None, *, ignore_index=-100, reduction="mean"):
+    """-log_probs[class] for log-probabilities `input` of shape (N, C, ...) and labels (N, ...);
+    `weight` (C,) and `ignore_index` as in PyTorch (see `_class_nll`)."""
+    _check_weight(weight, "nll_loss")
+    return _class_nll(input, target, weight, ignore_index, 0.0, reduction, "nll_loss")
+
+
+@_tensor_input
+def cross_entropy(input, target, weight=None, *, ignore_index=-100, reduction="mean", label_smoothing=0.0):
+    """Softmax cross-entropy from logits (N, C, ...) against integer labels (N, ...) or
+    one-hot / probability targets (N, C, ...). log-softmax keeps it finite for any logits.
+    `weight` (C,), `ignore_index` and `label_smoothing` as in PyTorch (see `_class_nll`)."""
+    _check_weight(weight, "cross_entropy")
+    if input.ndim < 1:
+        raise ValueError("cross_entropy: input needs a class dim, got a 0-d tensor")
+    if input.dtype.kind != "f":
+        raise TypeError(f"cross_entropy: input (logits) must be floating point, got dtype {input.dtype}")
+    logp = ag.log_softmax(input, dim=1 if input.ndim > 1 else 0)
+    return _class_nll(logp, target, weight, ignore_index, label_smoothing, reduction, "cross_entropy")
+
+
+@_tensor_input
 def hinge_loss(input, target, reduction="mean", margin=1.0):
     """The SVM max-margin loss.
 

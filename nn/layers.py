@@ -7,6 +7,7 @@ import math
 import numpy as np
 
 from autograd import Tensor, no_grad
+from autograd.tensor import as_tensor
 
 from . import functional as F
 from . import init
@@ -14,6 +15,12 @@ from .activations import ACTIVATIONS
 from .module import Module, Parameter, Sequential
 
 __all__ = ["Linear", "Identity", "Flatten", "Dropout", "BatchNorm1d", "LayerNorm", "Embedding", "MLP"]
+
+
+def _layer_input(x, tensors, op):
+    """`x` in the dtype of the first of `tensors` that exists (see `F.as_input`); as is without any."""
+    like = next((t for t in tensors if t is not None), None)
+    return as_tensor(x, op=op) if like is None else F.as_input(x, like.dtype, op)
 
 
 def _positive(op, **sizes):
@@ -40,6 +47,7 @@ class Linear(Module):
                                 if bias else None)
 
     def forward(self, x):
+        x = F.as_input(x, self.weight.dtype, self.scope_label())
         if x.shape[-1:] != (self.in_features,):
             raise ValueError(f"Linear({self.in_features}→{self.out_features}): expected input of shape "
                              f"(..., {self.in_features}), got {x.shape}")
@@ -66,7 +74,7 @@ class Flatten(Module):
         self.start_dim, self.end_dim = start_dim, end_dim
 
     def forward(self, x):
-        return x.flatten(self.start_dim, self.end_dim)
+        return as_tensor(x, op="Flatten").flatten(self.start_dim, self.end_dim)
 
     def extra_repr(self):
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
@@ -110,6 +118,7 @@ class BatchNorm1d(Module):
         self.register_buffer("num_batches_tracked", np.array(0, dtype=np.int64) if stats else None)
 
     def forward(self, x):
+        x = _layer_input(x, (self.weight, self.running_mean), "BatchNorm1d")
         if x.ndim not in (2, 3) or x.shape[1] != self.num_features:
             raise ValueError(f"BatchNorm1d({self.num_features}): expected input of shape (N, {self.num_features}) "
                              f"or (N, {self.num_features}, L), got {x.shape}")
@@ -155,6 +164,7 @@ class LayerNorm(Module):
         self.register_parameter("bias", Parameter(np.zeros(shape, dtype=dtype)) if elementwise_affine else None)
 
     def forward(self, x):
+        x = _layer_input(x, (self.weight,), "LayerNorm")
         k = len(self.normalized_shape)
         if x.shape[x.ndim - k:] != self.normalized_shape or x.ndim < k:
             raise ValueError(f"LayerNorm: expected input of shape (..., {', '.join(map(str, self.normalized_shape))}), "
@@ -201,10 +211,17 @@ class MLP(Sequential):
     `activation` (between layers) and `output_activation` (after the last, default none) are
     names such as "relu", "tanh", "gelu" or Module classes; `dropout` > 0 adds Dropout after
     each hidden activation. (The micrograd-style MLP over scalar `Value`s is `nn.scalar.MLP`.)
+
+    `MLP(784, [300, 100, 10])`, the signature of `nn.scalar.MLP(nin, nouts)`, builds the same network.
     """
 
     def __init__(self, sizes, activation="relu", output_activation=None, bias=True, dropout=0.0, dtype=np.float32):
         super().__init__()
+        if isinstance(sizes, (int, np.integer)) and isinstance(activation, (list, tuple)):
+            sizes, activation = [sizes, *activation], "relu"  # MLP(nin, [hidden..., nout])
+        if isinstance(sizes, (int, np.integer)):
+            raise TypeError(f"MLP: expected MLP([n_in, hidden..., n_out]) or MLP(n_in, [hidden..., n_out]), "
+                            f"got MLP({sizes!r}, activation={activation!r})")
         sizes = list(sizes)
         if len(sizes) < 2:
             raise ValueError(f"MLP: sizes needs at least an input and an output size, got {sizes}")

@@ -2,6 +2,10 @@
 
 Each wraps the function of the same name in `nn.functional`, with `reduction` fixed at construction.
 """
+import numpy as np
+
+from autograd import Tensor
+
 from . import functional as F
 from .module import Module
 
@@ -62,22 +66,43 @@ class BCEWithLogitsLoss(_Loss):
         return F.binary_cross_entropy_with_logits(input, target, self.reduction, self.pos_weight)
 
 
-class CrossEntropyLoss(_Loss):
-    """Softmax cross-entropy from logits, with integer labels or probability targets."""
+class _WeightedLoss(_Loss):
+    """A loss over classes: `weight` (one number per class) first, the rest by keyword, as in PyTorch."""
 
-    def __init__(self, reduction="mean", label_smoothing=0.0):
+    def __init__(self, weight=None, *, ignore_index=-100, reduction="mean"):
+        if isinstance(weight, str):
+            raise TypeError(f"{type(self).__name__}: the first argument is weight, as in PyTorch, got {weight!r}; "
+                            f"pass reduction={weight!r} by keyword")
         super().__init__(reduction)
+        self.weight = None if weight is None else np.array(weight.data if isinstance(weight, Tensor) else weight)
+        self.ignore_index = ignore_index
+
+    def extra_repr(self):
+        weight = "" if self.weight is None else f"weight={self.weight.tolist()}, "
+        return f"{weight}ignore_index={self.ignore_index}, {super().extra_repr()}"
+
+
+class CrossEntropyLoss(_WeightedLoss):
+    """Softmax cross-entropy from logits, with integer labels or probability targets:
+    `CrossEntropyLoss(weight=None, *, ignore_index=-100, reduction="mean", label_smoothing=0.0)`."""
+
+    def __init__(self, weight=None, *, ignore_index=-100, reduction="mean", label_smoothing=0.0):
+        super().__init__(weight, ignore_index=ignore_index, reduction=reduction)
+        if not 0 <= label_smoothing <= 1:
+            raise ValueError(f"CrossEntropyLoss: label_smoothing must be in [0, 1], got {label_smoothing}")
         self.label_smoothing = label_smoothing
 
     def forward(self, input, target):
-        return F.cross_entropy(input, target, self.reduction, self.label_smoothing)
+        return F.cross_entropy(input, target, self.weight, ignore_index=self.ignore_index, reduction=self.reduction,
+                               label_smoothing=self.label_smoothing)
 
 
-class NLLLoss(_Loss):
-    """Negative log-likelihood of log-probabilities (pair with `LogSoftmax`)."""
+class NLLLoss(_WeightedLoss):
+    """Negative log-likelihood of log-probabilities (pair with `LogSoftmax`):
+    `NLLLoss(weight=None, *, ignore_index=-100, reduction="mean")`."""
 
     def forward(self, input, target):
-        return F.nll_loss(input, target, self.reduction)
+        return F.nll_loss(input, target, self.weight, ignore_index=self.ignore_index, reduction=self.reduction)
 
 
 class HingeLoss(_Loss):

@@ -3,7 +3,7 @@ import math
 
 import numpy as np
 
-from .optimizer import Optimizer, check, check_nonnegative
+from .optimizer import Optimizer, check, check_nonnegative, is_number
 
 __all__ = ["Adam", "AdamW", "adam"]
 
@@ -59,7 +59,7 @@ class Adam(Optimizer):
         check_nonnegative(name, group, "lr", "eps", "weight_decay")
         betas = group["betas"]
         check(name, group, "betas", isinstance(betas, (tuple, list)) and len(betas) == 2
-              and all(isinstance(b, (int, float)) and 0 <= b < 1 for b in betas), "two numbers in [0, 1)")
+              and all(is_number(b) and 0 <= b < 1 for b in betas), "two numbers in [0, 1)")
         group["betas"] = tuple(betas)
 
 

@@ -7,6 +7,7 @@ recorded). Parameters are `Tensor`s (updated in place on `.data`) or scalar `Val
 (updated through a 0-d float64 array written back to `.data`).
 """
 import copy
+import numbers
 
 import numpy as np
 
@@ -27,12 +28,20 @@ class Optimizer:
         self.defaults = defaults
         self.state = {}  # param -> dict of arrays, created at the param's first step
         self.param_groups = []
+        name = type(self).__name__
+        if callable(getattr(params, "parameters", None)):  # a Module (duck-typed: nn imports optim)
+            raise TypeError(f"{name}: got the model ({type(params).__name__}) itself; "
+                            f"pass model.parameters(), e.g. {name}(model.parameters(), lr=0.01)")
+        if isinstance(params, dict):
+            raise TypeError(f"{name}: params must be an iterable of parameters or of parameter-group dicts, "
+                            f"got one dict (keys {sorted(map(str, params))[:5]}); pass model.parameters()")
         if isinstance(params, (Tensor, Value, set)):
-            raise TypeError(f"{type(self).__name__}: params must be an ordered iterable of parameters "
+            raise TypeError(f"{name}: params must be an ordered iterable of parameters "
                             f"(e.g. a list), got {type(params).__name__}")
         groups = list(params)
         if not groups:
-            raise ValueError(f"{type(self).__name__}: got an empty parameter list")
+            raise ValueError(f"{name}: got an empty parameter list (a model without parameters, "
+                             "or a generator that was already used up?)")
         if not isinstance(groups[0], dict):
             groups = [{"params": groups}]
         for group in groups:
@@ -65,6 +74,9 @@ class Optimizer:
                                      "optimize the leaf it was computed from")
                 if p.dtype.kind != "f":
                     raise TypeError(f"{name}: parameters must be floating point, got a {p.dtype} Tensor")
+            elif isinstance(p, tuple) and len(p) == 2 and isinstance(p[0], str):
+                raise TypeError(f"{name}: got a (name, parameter) pair {p[0]!r}; pass model.parameters(), "
+                                "not model.named_parameters()")
             elif not isinstance(p, Value):
                 raise TypeError(f"{name}: parameters must be Tensors or Values, got {type(p).__name__}")
         unknown = set(group) - set(self.defaults) - {"params", "initial_lr"}
@@ -172,5 +184,9 @@ def check(opt, group, key, ok, expected):
 def check_nonnegative(opt, group, *keys):
     for key in keys:
         value = group[key]
-        check(opt, group, key, isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0,
-              "a number >= 0")
+        check(opt, group, key, is_number(value) and value >= 0, "a number >= 0")
+
+
+def is_number(value):
+    """A real number (numpy scalars included), not a bool; NaN passes here and fails any range check."""
+    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
