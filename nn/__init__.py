@@ -12,7 +12,7 @@ from .losses import (
     BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HingeLoss, HuberLoss, L1Loss, MAELoss, MSELoss, NLLLoss,
 )
 from .module import Module, ModuleList, Parameter, Sequential
-from .serialization import export_torch_state_dict, load, register, save
+from .serialization import export_torch_state_dict, load, load_state_dict, register, save
 from .summary import summary
 
 __all__ = [
@@ -21,5 +21,5 @@ __all__ = [
     "Step", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "PReLU", "ELU", "SELU", "SiLU", "Swish", "GELU", "Softplus",
     "Softmax", "LogSoftmax",
     "MSELoss", "L1Loss", "MAELoss", "HuberLoss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "NLLLoss",
-    "HingeLoss", "save", "load", "register", "export_torch_state_dict", "summary",
+    "HingeLoss", "save", "load", "load_state_dict", "register", "export_torch_state_dict", "summary",
 ]

@@ -239,10 +239,9 @@ class Module:
 
     def load(self, path, strict=True):
         """Load weights saved by `save`/`nn.save` into this module; returns self."""
-        from .serialization import load
+        from .serialization import load_state_dict
 
-        loaded = load(path)
-        self.load_state_dict(loaded.state_dict() if isinstance(loaded, Module) else loaded, strict)
+        self.load_state_dict(load_state_dict(path), strict)
         return self
 
     def summary(self, input_shape, dtype=np.float32, file=None):

@@ -5,12 +5,14 @@ JSON header (`__chainrule__.json`, stored as bytes) with the format version, the
 and, when the model is made only of known layers, its architecture. Loading uses
 `allow_pickle=False` and builds layers only from a registry of classes (the built-in ones and
 those passed to `register`), so a file cannot run code. Writes go to a temporary file in the
-same directory that replaces the target only once complete.
+same directory that replaces the target only once complete, so a failed save keeps the old file.
+Every error names the file.
 """
 import json
 import os
 import tempfile
 import zipfile
+import zlib
 
 import numpy as np
 
@@ -18,7 +20,7 @@ from autograd import Tensor
 
 from .module import Module
 
-__all__ = ["save", "load", "register", "export_torch_state_dict", "FORMAT_VERSION"]
+__all__ = ["save", "load", "load_state_dict", "register", "export_torch_state_dict", "FORMAT_VERSION"]
 
 FORMAT_VERSION = 1
 _HEADER = "__chainrule__.json"
@@ -140,7 +142,16 @@ def save(obj, path):
     blob = np.frombuffer(json.dumps(header).encode(), dtype=np.uint8)
 
     path = os.fspath(path)
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(path)), prefix=".tmp-", suffix=".npz")
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise FileNotFoundError(f"save: cannot write {path!r}: the directory {os.path.dirname(path) or folder!r} "
+                                "does not exist")
+    if os.path.isdir(path):
+        raise IsADirectoryError(f"save: cannot write {path!r}: it is a directory")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".npz")
+    except OSError as e:
+        raise type(e)(e.errno, f"save: cannot write {path!r}: {e.strerror}") from None
     try:
         with os.fdopen(fd, "wb") as f:
             np.savez(f, **{_HEADER: blob}, **arrays)
@@ -154,6 +165,9 @@ def save(obj, path):
 
 def _read(path):
     path = os.fspath(path)
+    if not os.path.isfile(path):
+        kind = "is a directory" if os.path.isdir(path) else "does not exist"
+        raise FileNotFoundError(f"load: {path!r} {kind}")
     with open(path, "rb") as f:
         magic = f.read(4)
     if magic != b"PK\x03\x04":
@@ -163,7 +177,13 @@ def _read(path):
         with np.load(path, allow_pickle=False) as z:
             if _HEADER not in z.files:
                 raise ValueError(f"load: {path!r} has no {_HEADER} header; not a file written by nn.save")
-            header = json.loads(z[_HEADER].tobytes().decode())
+            try:
+                header = json.loads(z[_HEADER].tobytes().decode())
+                keys = header["keys"]
+                if not (isinstance(keys, list) and all(isinstance(k, str) for k in keys)):
+                    raise TypeError("keys")
+            except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, AttributeError) as e:
+                raise ValueError(f"load: {path!r} has a damaged {_HEADER} header ({type(e).__name__})") from None
             if header.get("format") != "chainrule" or header.get("version") != FORMAT_VERSION:
                 raise ValueError(f"load: {path!r} has format {header.get('format')!r} version {header.get('version')!r}; "
                                  f"this chainrule reads version {FORMAT_VERSION}")
@@ -171,27 +191,44 @@ def _read(path):
             if missing:
                 raise KeyError(f"load: {path!r} lacks the arrays {missing} listed in its header")
             state = {k: z[k] for k in header["keys"]}
-    except (zipfile.BadZipFile, EOFError) as e:
+    except (zipfile.BadZipFile, EOFError, zlib.error) as e:
         raise ValueError(f"load: {path!r} is damaged or truncated: {e}") from None
     except ValueError as e:
         if "pickle" in str(e):
             raise ValueError(f"load: {path!r} holds pickled (object) arrays; refusing to load them") from None
-        raise
+        if str(e).startswith("load: "):
+            raise
+        raise ValueError(f"load: {path!r} is damaged or truncated: {e}") from None
     return header, state
 
 
 def load(path):
-    """Read a file written by `save`: the rebuilt Module when the architecture was saved,
-    else the state dict ({name: array}). To fill an existing model use `model.load(path)`."""
+    """Read a file written by `save`: the rebuilt Module when the architecture was saved, the
+    state dict ({name: array}) when a state dict was saved. The weights of a model whose class is
+    not registered are an error that says what to call: `model.load(path)` or `load_state_dict`."""
     header, state = _read(path)
     if header.get("architecture") is None:
+        cls = header.get("class")
+        if cls is not None:
+            raise ValueError(f"load: {os.fspath(path)!r} holds only the weights of a {cls} (its class was not "
+                             f"registered with nn.register when saved, so its architecture was not stored); build "
+                             f"the model and call model.load(path), or model.load_state_dict(nn.load_state_dict(path))")
         return state
-    model = _build(header["architecture"])
-    dtypes = {a.dtype for a in state.values() if a.dtype.kind == "f"}
-    if len(dtypes) == 1:
-        model.to(dtypes.pop())
-    model.load_state_dict(state)
+    try:
+        model = _build(header["architecture"])
+        dtypes = {a.dtype for a in state.values() if a.dtype.kind == "f"}
+        if len(dtypes) == 1:
+            model.to(dtypes.pop())
+        model.load_state_dict(state)
+    except (TypeError, ValueError, KeyError, IndexError, AttributeError) as e:
+        raise ValueError(f"load: {os.fspath(path)!r}: the model it describes cannot be rebuilt: {e}") from None
     return model
+
+
+def load_state_dict(path):
+    """The state dict ({name: array}) stored in a file written by `save`, whatever it holds;
+    `model.load_state_dict(nn.load_state_dict(path))` fills an existing model."""
+    return _read(path)[1]
 
 
 def export_torch_state_dict(model):

@@ -61,7 +61,9 @@ def test_custom_module_saves_weights_and_loads_into_a_new_instance(tmp_path):
 
     net = Net()
     nn.save(net, tmp_path / "net.npz")
-    state = nn.load(tmp_path / "net.npz")  # unknown class: the state dict comes back
+    with pytest.raises(ValueError, match=r"only the weights of a Net .*model.load\(path\)"):
+        nn.load(tmp_path / "net.npz")  # unknown class: weights only, and the error says what to call
+    state = nn.load_state_dict(tmp_path / "net.npz")
     assert list(state) == ["body.weight", "body.bias"]
     other = Net().load(tmp_path / "net.npz")
     _same_state(net, other)
