@@ -1,0 +1,377 @@
+"""Convolutions (1-d, 2-d, 3-d, channels first), their transposes, and unfold/fold (im2col).
+
+Three linear maps do all the work; each one's backward is made of the other two, so second
+(and higher) order gradients come for free:
+
+    conv(x, w)          y[n, o, p]  = sum_{c, k} w[o, c, k] x[n, c, s p + d k - pad]
+    input_grad(g, w)    dL/dx of conv for an upstream g  (this *is* conv_transpose)
+    weight_grad(x, g)   dL/dw of conv for an upstream g
+
+conv is im2col + one batched BLAS matmul: `sliding_window_view` exposes every window of the
+padded input without copying, one copy lays the windows out as columns (n, groups,
+channels * kernel, positions), and `w @ cols` gives the output already in (n, o, positions)
+order. input_grad multiplies back by w transposed and adds the columns into place (col2im), one
+strided add per kernel offset (9 for a 3x3 kernel), never a loop over pixels or samples.
+"""
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from ..tensor import Tensor, as_tensor, make
+
+__all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d",
+           "unfold", "fold"]
+
+
+def ntuple(value, nd, name, op, minimum=1):
+    """An int or a sequence of `nd` ints as a tuple, each at least `minimum`."""
+    values = (value,) * nd if isinstance(value, (int, np.integer)) else tuple(value)
+    if len(values) != nd or not all(isinstance(v, (int, np.integer)) and v >= minimum for v in values):
+        raise ValueError(f"{op}: {name} must be an int >= {minimum} or {nd} of them, got {value!r}")
+    return tuple(int(v) for v in values)
+
+
+def pad_pairs(padding, nd, kernel, dilation, stride, op):
+    """Padding as one (before, after) pair per spatial dim.
+
+    Accepts an int, one int per dim, one (before, after) pair per dim (asymmetric), "valid"
+    (none) or "same" (output size = input size, stride 1; an odd total puts the extra on the end,
+    as PyTorch does).
+    """
+    if isinstance(padding, str):
+        if padding == "valid":
+            return ((0, 0),) * nd
+        if padding == "same":
+            if any(s != 1 for s in stride):
+                raise ValueError(f"{op}: padding='same' needs stride 1, got stride {stride}")
+            total = [d * (k - 1) for k, d in zip(kernel, dilation)]
+            return tuple((t // 2, t - t // 2) for t in total)
+        raise ValueError(f"{op}: padding must be an int, a tuple, 'same' or 'valid', got {padding!r}")
+    if not isinstance(padding, (int, np.integer)) and all(isinstance(p, (tuple, list)) for p in padding):
+        pairs = tuple(tuple(p) for p in padding)
+        if len(pairs) != nd or any(len(p) != 2 or min(p) < 0 for p in pairs):
+            raise ValueError(f"{op}: asymmetric padding needs {nd} (before, after) pairs of ints >= 0, got {padding!r}")
+        return tuple((int(a), int(b)) for a, b in pairs)
+    return tuple((p, p) for p in ntuple(padding, nd, "padding", op, minimum=0))
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """Where each window of a convolution sits: the input's spatial `size`, the `kernel`,
+    `stride`, `dilation`, (before, after) `pad` per dim and `groups`."""
+
+    size: tuple
+    kernel: tuple
+    stride: tuple
+    dilation: tuple
+    pad: tuple
+    groups: int = 1
+
+    @property
+    def out(self):
+        return tuple((n + a + b - d * (k - 1) - 1) // s + 1
+                     for n, k, s, d, (a, b) in zip(self.size, self.kernel, self.stride, self.dilation, self.pad))
+
+    @property
+    def wide(self):
+        """Whether the columns use the contiguous-runs layout (stride 1, 2-d or 3-d)."""
+        return len(self.size) > 1 and all(s == 1 for s in self.stride)
+
+    @property
+    def padded(self):
+        return tuple(n + a + b for n, (a, b) in zip(self.size, self.pad))
+
+
+def _cols(x, geo):
+    """im2col: x (n, c, *size) -> columns (n, groups, c/groups * prod(kernel), positions)."""
+    if geo.wide:
+        return _wide_cols(x, geo)
+    n, c, nd = x.shape[0], x.shape[1], len(geo.size)
+    if any(a or b for a, b in geo.pad):
+        x = np.pad(x, ((0, 0), (0, 0)) + geo.pad)
+    reach = tuple(d * (k - 1) + 1 for k, d in zip(geo.kernel, geo.dilation))
+    windows = sliding_window_view(x, reach, axis=tuple(range(2, 2 + nd)))  # (n, c, *positions, *reach)
+    steps = tuple(slice(None, None, s) for s in geo.stride) + tuple(slice(None, None, d) for d in geo.dilation)
+    windows = windows[(slice(None), slice(None)) + steps]  # (n, c, *out, *kernel), still a view
+    order = (0, 1) + tuple(range(2 + nd, 2 + 2 * nd)) + tuple(range(2, 2 + nd))
+    cols = np.ascontiguousarray(windows.transpose(order))  # the one copy: (n, c, *kernel, *out)
+    return cols.reshape(n, geo.groups, -1, int(np.prod(geo.out)))
+
+
+# Stride 1 in 2-d and 3-d: "wide" columns. In the padded input flattened per channel, the window
+# at kernel offset k reads one contiguous run: positions offset(k) .. offset(k) + L, where L covers
+# the output rows at the padded row length. Copying runs (instead of 2-d tiles) and adding them
+# back in col2im are long contiguous loops; the price is a few columns that wrap past a row end,
+# which the output drops and the gradients fill with zeros.
+def _flat_offsets(geo):
+    """Each kernel offset's start in the flattened padded input, and the run length L."""
+    pstrides = np.cumprod((1,) + geo.padded[:0:-1])[::-1]  # element strides of the padded dims
+    grid = np.stack(np.meshgrid(*[np.arange(k) * d for k, d in zip(geo.kernel, geo.dilation)], indexing="ij"))
+    return np.tensordot(pstrides, grid, axes=(0, 0)).ravel(), geo.out[0] * int(pstrides[0])
+
+
+def _flat_padded(n, c, geo, dtype):
+    """Zeros (n, c, prod(padded) + slack) and its (n, c, *padded) view; the slack lets the last
+    offsets' runs overhang the end."""
+    starts, run = _flat_offsets(geo)
+    flat = np.zeros((n, c, max(int(np.prod(geo.padded)), int(starts[-1]) + run)), dtype=dtype)
+    return flat, flat[:, :, :int(np.prod(geo.padded))].reshape((n, c) + geo.padded)
+
+
+def _wide_cols(x, geo):
+    n, c = x.shape[:2]
+    flat, padded = _flat_padded(n, c, geo, x.dtype)
+    padded[(slice(None), slice(None)) + tuple(slice(a, a + m) for (a, _), m in zip(geo.pad, geo.size))] = x
+    starts, run = _flat_offsets(geo)
+    cols = np.empty((n, c, len(starts), run), dtype=x.dtype)
+    for j, start in enumerate(starts):
+        cols[:, :, j] = flat[:, :, start:start + run]
+    return cols.reshape(n, geo.groups, -1, run)
+
+
+def _to_positions(gy, geo):
+    """An output-shaped array (n, o, *out) as (n, groups, o/groups, positions) in the columns' layout."""
+    n, o = gy.shape[:2]
+    if not geo.wide:
+        return gy.reshape(n, geo.groups, o // geo.groups, -1)
+    wide = np.zeros((n, o, geo.out[0]) + geo.padded[1:], dtype=gy.dtype)
+    wide[(slice(None),) * 3 + tuple(slice(0, m) for m in geo.out[1:])] = gy
+    return wide.reshape(n, geo.groups, o // geo.groups, -1)
+
+
+def _from_positions(y, geo):
+    n, o = y.shape[0], y.shape[1] * y.shape[2]
+    if not geo.wide:
+        return y.reshape((n, o) + geo.out)
+    y = y.reshape((n, o, geo.out[0]) + geo.padded[1:])
+    return np.ascontiguousarray(y[(slice(None),) * 3 + tuple(slice(0, m) for m in geo.out[1:])])
+
+
+def _conv_kernel(x, w, geo, cols=None):
+    cols = _cols(x, geo) if cols is None else cols
+    g = geo.groups
+    return _from_positions(w.reshape(g, w.shape[0] // g, -1) @ cols, geo)
+
+
+def _input_grad_kernel(gy, w, geo):
+    """col2im of w^T gy: each column's values added back where its window read them."""
+    n, o, g = gy.shape[0], w.shape[0], geo.groups
+    c = w.shape[1] * g
+    wm = w.reshape(g, o // g, -1)
+    gcols = np.swapaxes(wm, -1, -2) @ _to_positions(gy, geo)  # (n, g, c/g * prod(k), positions)
+    inner = (slice(None), slice(None)) + tuple(slice(a, a + m) for (a, _), m in zip(geo.pad, geo.size))
+    if geo.wide:
+        starts, run = _flat_offsets(geo)
+        flat, gx = _flat_padded(n, c, geo, gcols.dtype)
+        gcols = gcols.reshape(n, c, len(starts), run)
+        for j, start in enumerate(starts):
+            flat[:, :, start:start + run] += gcols[:, :, j]
+        return gx[inner]
+    gcols = gcols.reshape((n, c) + geo.kernel + geo.out)
+    gx = np.zeros((n, c) + geo.padded, dtype=gcols.dtype)
+    for offset in np.ndindex(*geo.kernel):
+        where = tuple(slice(k * d, k * d + s * (m - 1) + 1, s)
+                      for k, d, s, m in zip(offset, geo.dilation, geo.stride, geo.out))
+        gx[(slice(None), slice(None)) + where] += gcols[(slice(None), slice(None)) + offset]
+    return gx[inner]
+
+
+def _weight_grad_kernel(x, gy, geo, cols=None):
+    cols = _cols(x, geo) if cols is None else cols
+    o, g = gy.shape[1], geo.groups
+    gw = (_to_positions(gy, geo) @ np.swapaxes(cols, -1, -2)).sum(0)  # (g, o/g, c/g * prod(k))
+    return gw.reshape((o, x.shape[1] // g) + geo.kernel)
+
+
+def _recorded(a, b):
+    return isinstance(a, Tensor) or isinstance(b, Tensor)
+
+
+def conv(x, w, geo):
+    """The convolution itself (no bias, no argument checks): x (n, c, *size), w (o, c/groups, *kernel)."""
+    if not _recorded(x, w):
+        return _conv_kernel(x, w, geo)
+    x, w = as_tensor(x, op="conv"), as_tensor(w, op="conv")
+    need_x, need_w = x.requires_grad, w.requires_grad
+    # The columns are kept for the weight gradient, which needs exactly them again.
+    cols = _cols(x.data, geo)
+
+    def backward(g, out, x, w):
+        gx = input_grad(g, w, geo) if need_x else None
+        if not need_w:
+            return gx, None
+        return gx, weight_grad(x, g, geo, None if _recorded(x, g) else cols)
+
+    return make(_conv_kernel(x.data, w.data, geo, cols), (x, w), backward, f"conv{len(geo.size)}d")
+
+
+def input_grad(gy, w, geo):
+    """d conv / d x applied to `gy`: the transposed convolution of `gy` with `w`."""
+    if not _recorded(gy, w):
+        return _input_grad_kernel(gy, w, geo)
+    gy, w = as_tensor(gy, op="conv_transpose"), as_tensor(w, op="conv_transpose")
+
+    def backward(h, out, gy, w):
+        return conv(h, w, geo), weight_grad(h, gy, geo)
+
+    return make(_input_grad_kernel(gy.data, w.data, geo), (gy, w), backward, f"conv_transpose{len(geo.size)}d")
+
+
+def weight_grad(x, gy, geo, cols=None):
+    """d conv / d w applied to `gy`: the correlation of `x` with `gy`."""
+    if not _recorded(x, gy):
+        return _weight_grad_kernel(x, gy, geo, cols)
+    x, gy = as_tensor(x, op="conv"), as_tensor(gy, op="conv")
+
+    def backward(h, out, x, gy):
+        return input_grad(gy, h, geo), conv(x, h, geo)
+
+    return make(_weight_grad_kernel(x.data, gy.data, geo), (x, gy), backward, f"conv{len(geo.size)}d_weight_grad")
+
+
+# The public functions: PyTorch's signatures, argument checks, bias, unbatched inputs.
+def _batched(x, nd, op):
+    x = as_tensor(x, op=op)
+    if x.ndim == nd + 1:
+        return x.unsqueeze(0), True
+    if x.ndim != nd + 2:
+        raise ValueError(f"{op}: expected input of shape (N, C, {', '.join('LHW'[-nd:] if nd < 3 else 'DHW')}) "
+                         f"or unbatched, got {x.shape}")
+    return x, False
+
+
+def _with_bias(y, bias, nd, op, unbatched):
+    if bias is not None:
+        bias = as_tensor(bias, y, op)
+        if bias.shape != (y.shape[1],):
+            raise ValueError(f"{op}: bias must have shape ({y.shape[1]},) (one per output channel), got {bias.shape}")
+        y = y + bias.reshape((1, -1) + (1,) * nd)
+    return y.squeeze(0) if unbatched else y
+
+
+def _check_out(geo, x_shape, w_shape, op):
+    if any(m < 1 for m in geo.out):
+        raise ValueError(f"{op}: the kernel {geo.kernel} (dilation {geo.dilation}) does not fit the input of shape "
+                         f"{x_shape} padded by {geo.pad}: the output would have spatial size {geo.out} "
+                         f"(weight shape {w_shape})")
+
+
+def _convnd(nd, input, weight, bias, stride, padding, dilation, groups):
+    op = f"conv{nd}d"
+    x, unbatched = _batched(input, nd, op)
+    w = as_tensor(weight, x, op)
+    if w.ndim != nd + 2:
+        raise ValueError(f"{op}: weight must have shape (out_channels, in_channels/groups, *kernel) with {nd + 2} dims, "
+                         f"got {w.shape}")
+    if not isinstance(groups, (int, np.integer)) or groups < 1 or x.shape[1] % groups or w.shape[0] % groups:
+        raise ValueError(f"{op}: groups={groups!r} must be a positive int dividing the input channels {x.shape[1]} "
+                         f"and the output channels {w.shape[0]}")
+    if x.shape[1] != w.shape[1] * groups:
+        raise ValueError(f"{op}: input of shape {x.shape} has {x.shape[1]} channels, but weight {w.shape} with "
+                         f"groups={groups} expects {w.shape[1] * groups}")
+    kernel, s = w.shape[2:], ntuple(stride, nd, "stride", op)
+    d = ntuple(dilation, nd, "dilation", op)
+    geo = Geometry(x.shape[2:], kernel, s, d, pad_pairs(padding, nd, kernel, d, s, op), int(groups))
+    _check_out(geo, x.shape, w.shape, op)
+    return _with_bias(conv(x, w, geo), bias, nd, op, unbatched)
+
+
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """input (N, C, L), weight (O, C/groups, K), bias (O,) -> (N, O, L_out)."""
+    return _convnd(1, input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """input (N, C, H, W), weight (O, C/groups, kH, kW), bias (O,) -> (N, O, H_out, W_out).
+
+    H_out = (H + pad_top + pad_bottom - dilation (kH - 1) - 1) // stride + 1, and likewise W_out.
+    `padding`: int, (pH, pW), ((top, bottom), (left, right)), "same" or "valid".
+    `groups=C` with O = C (or a multiple) is a depthwise convolution.
+    """
+    return _convnd(2, input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """input (N, C, D, H, W), weight (O, C/groups, kD, kH, kW), bias (O,) -> (N, O, D_out, H_out, W_out)."""
+    return _convnd(3, input, weight, bias, stride, padding, dilation, groups)
+
+
+def _conv_transposend(nd, input, weight, bias, stride, padding, output_padding, groups, dilation):
+    op = f"conv_transpose{nd}d"
+    x, unbatched = _batched(input, nd, op)
+    w = as_tensor(weight, x, op)
+    if w.ndim != nd + 2 or x.shape[1] != w.shape[0]:
+        raise ValueError(f"{op}: weight must have shape (in_channels={x.shape[1]}, out_channels/groups, *kernel) "
+                         f"with {nd + 2} dims, got {w.shape} for input {x.shape}")
+    if not isinstance(groups, (int, np.integer)) or groups < 1 or x.shape[1] % groups:
+        raise ValueError(f"{op}: groups={groups!r} must be a positive int dividing the input channels {x.shape[1]}")
+    kernel, s = w.shape[2:], ntuple(stride, nd, "stride", op)
+    d = ntuple(dilation, nd, "dilation", op)
+    pads = pad_pairs(padding, nd, kernel, d, s, op)
+    extra = ntuple(output_padding, nd, "output_padding", op, minimum=0)
+    if any(e >= max(si, di) for e, si, di in zip(extra, s, d)):
+        raise ValueError(f"{op}: output_padding {extra} must be smaller than the stride {s} or the dilation {d}")
+    # The output size is the input size of the convolution that this one transposes.
+    size = tuple((m - 1) * si - a - b + di * (k - 1) + e + 1
+                 for m, si, (a, b), di, k, e in zip(x.shape[2:], s, pads, d, kernel, extra))
+    if any(m < 1 for m in size):
+        raise ValueError(f"{op}: input {x.shape} with weight {w.shape}, stride {s} and padding {pads} gives "
+                         f"output spatial size {size}")
+    geo = Geometry(size, kernel, s, d, pads, int(groups))
+    return _with_bias(input_grad(x, w, geo), bias, nd, op, unbatched)
+
+
+def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    """input (N, C, L), weight (C, O/groups, K) -> (N, O, (L-1) s - 2 p + d (K-1) + output_padding + 1)."""
+    return _conv_transposend(1, input, weight, bias, stride, padding, output_padding, groups, dilation)
+
+
+def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    """The gradient of conv2d with respect to its input, as a layer ("deconvolution"): it spreads each
+    input pixel over a kernel-sized patch of the output. input (N, C, H, W), weight (C, O/groups, kH, kW)."""
+    return _conv_transposend(2, input, weight, bias, stride, padding, output_padding, groups, dilation)
+
+
+def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    return _conv_transposend(3, input, weight, bias, stride, padding, output_padding, groups, dilation)
+
+
+def _unfold_weight(channels, kernel, dtype):
+    """One-hot filters (channels * prod(kernel), 1, *kernel): output channel c * prod(k) + j copies
+    pixel j of the window of input channel c, which is PyTorch's column order."""
+    size = int(np.prod(kernel))
+    eye = np.eye(size, dtype=dtype).reshape((size, 1) + tuple(kernel))
+    return np.tile(eye, (channels, 1) + (1,) * len(kernel))
+
+
+def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
+    """im2col as an op: (N, C, H, W) -> (N, C * kH * kW, L), one column per window position."""
+    x = as_tensor(input, op="unfold")
+    if x.ndim != 4:
+        raise ValueError(f"unfold: expected input of shape (N, C, H, W), got {x.shape}")
+    k, s = ntuple(kernel_size, 2, "kernel_size", "unfold"), ntuple(stride, 2, "stride", "unfold")
+    d = ntuple(dilation, 2, "dilation", "unfold")
+    geo = Geometry(x.shape[2:], k, s, d, pad_pairs(padding, 2, k, d, s, "unfold"), x.shape[1])
+    _check_out(geo, x.shape, k, "unfold")
+    y = conv(x, _unfold_weight(x.shape[1], k, x.dtype), geo)
+    return y.reshape(x.shape[0], y.shape[1], -1)
+
+
+def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
+    """col2im, the adjoint of `unfold`: columns (N, C * kH * kW, L) summed back into (N, C, H, W)
+    (where windows overlap, their values add up)."""
+    cols = as_tensor(input, op="fold")
+    size = ntuple(output_size, 2, "output_size", "fold")
+    k, s = ntuple(kernel_size, 2, "kernel_size", "fold"), ntuple(stride, 2, "stride", "fold")
+    d = ntuple(dilation, 2, "dilation", "fold")
+    kk = k[0] * k[1]
+    if cols.ndim != 3 or cols.shape[1] % kk:
+        raise ValueError(f"fold: expected columns of shape (N, C * {k[0]} * {k[1]}, L), got {cols.shape}")
+    c = cols.shape[1] // kk
+    geo = Geometry(size, k, s, d, pad_pairs(padding, 2, k, d, s, "fold"), c)
+    if int(np.prod(geo.out)) != cols.shape[2]:
+        raise ValueError(f"fold: output_size {size} with kernel {k}, stride {s}, dilation {d} and padding "
+                         f"{geo.pad} has {geo.out[0]} x {geo.out[1]} = {int(np.prod(geo.out))} windows, but the "
+                         f"input has L = {cols.shape[2]} columns")
+    return input_grad(cols.reshape((cols.shape[0], cols.shape[1]) + geo.out), _unfold_weight(c, k, cols.dtype), geo)
