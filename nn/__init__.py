@@ -4,6 +4,7 @@
 is `nn.scalar.MLP` (with `nn.scalar.Neuron` and `nn.scalar.Layer`).
 """
 from . import functional, init, optim, scalar, utils
+from . import callbacks, data, metrics, training
 from .activations import (
     ELU, GELU, SELU, LeakyReLU, LogSoftmax, PReLU, ReLU, SiLU, Sigmoid, Softmax, Softplus, Step, Swish, Tanh,
 )
@@ -16,7 +17,8 @@ from .serialization import export_torch_state_dict, load, load_state_dict, regis
 from .summary import summary
 
 __all__ = [
-    "functional", "init", "optim", "scalar", "utils", "Module", "Parameter", "Sequential", "ModuleList",
+    "functional", "init", "optim", "scalar", "utils", "callbacks", "data", "metrics", "training",
+    "Module", "Parameter", "Sequential", "ModuleList",
     "Linear", "Identity", "Flatten", "Dropout", "BatchNorm1d", "LayerNorm", "Embedding", "MLP",
     "Step", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "PReLU", "ELU", "SELU", "SiLU", "Swish", "GELU", "Softplus",
     "Softmax", "LogSoftmax",

@@ -1,15 +1,17 @@
-"""Datasets that need no download: generated ones here, scikit-learn's bundled ones where installed."""
-import numpy as np
+"""Data without downloads: generated toy sets, data sets bundled with scikit-learn, IDX files
+already on disk, `TensorDataset`/`DataLoader` batching, and preprocessing helpers."""
+from .datasets import (
+    DATASETS, load_breast_cancer, load_diabetes, load_digits, load_iris, load_wine, make_housing,
+)
+from .generators import exam_scores, make_blobs, make_circles, make_linear, make_moons, make_spirals, make_xor
+from .idx import load_idx_dir, read_idx, write_idx
+from .loader import DataLoader, Dataset, TensorDataset
+from .preprocessing import StandardScaler, one_hot, to_categorical, train_test_split
 
-
-def make_moons(n_samples=100, noise=0.1, seed=0):
-    """Two interleaving half circles: X of shape (n, 2) float64, y in {0, 1} of shape (n,)."""
-    rng = np.random.default_rng(seed)
-    n_out = n_samples // 2
-    n_in = n_samples - n_out
-    t_out, t_in = np.linspace(0, np.pi, n_out), np.linspace(0, np.pi, n_in)
-    X = np.concatenate([np.stack([np.cos(t_out), np.sin(t_out)], 1),
-                        np.stack([1 - np.cos(t_in), 1 - np.sin(t_in) - 0.5], 1)])
-    y = np.concatenate([np.zeros(n_out, dtype=np.int64), np.ones(n_in, dtype=np.int64)])
-    X += rng.normal(scale=noise, size=X.shape)
-    return X, y
+__all__ = [
+    "Dataset", "TensorDataset", "DataLoader", "train_test_split", "StandardScaler", "one_hot", "to_categorical",
+    "load_digits", "load_iris", "load_wine", "load_breast_cancer", "load_diabetes", "make_housing", "DATASETS",
+    "make_moons", "make_circles", "make_spirals", "make_blobs", "make_xor", "make_linear", "exam_scores",
+    "read_idx", "write_idx", "load_idx_dir",
+]
+from . import transforms  # noqa: E402  (augmentation: nn.data.transforms.Compose, RandomShift, ...)
