@@ -25,3 +25,14 @@ __all__ = [
     "MSELoss", "L1Loss", "MAELoss", "HuberLoss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "NLLLoss",
     "HingeLoss", "save", "load", "load_state_dict", "register", "export_torch_state_dict", "summary",
 ]
+
+from . import models  # noqa: E402
+from .conv import (  # noqa: E402
+    AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool1d, AvgPool2d, BatchNorm2d, Conv1d, Conv2d, Conv3d, ConvTranspose1d,
+    ConvTranspose2d, Dropout2d, LocalResponseNorm, MaxPool1d, MaxPool2d, Upsample,
+)
+
+__all__ += [
+    "models", "Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "MaxPool1d", "MaxPool2d", "AvgPool1d",
+    "AvgPool2d", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "LocalResponseNorm", "BatchNorm2d", "Dropout2d", "Upsample",
+]

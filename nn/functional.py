@@ -348,3 +348,11 @@ def hinge_loss(input, target, reduction="mean", margin=1.0):
     if not np.all(np.abs(y.data) == 1):
         raise ValueError(f"hinge_loss: binary labels must be -1 or +1, got {np.unique(y.data)[:5]}")
     return _reduce(ag.relu(margin - y * input), reduction, "hinge_loss")
+
+
+# Convolution, pooling, normalisation and resizing: ops of `autograd.ops.conv` and `autograd.ops.pool`.
+from autograd.ops import conv as _conv, pool as _pool  # noqa: E402
+from autograd.ops.conv import *  # noqa: E402,F401,F403
+from autograd.ops.pool import *  # noqa: E402,F401,F403
+
+__all__ += _conv.__all__ + _pool.__all__

@@ -1,0 +1,70 @@
+"""`AlexNetSmall`: AlexNet's ideas (Krizhevsky et al. 2012) at the size of 8x8 or 28x28 digits.
+
+    conv 3x3 -> ReLU -> LRN -> overlapping max-pool (3x3, stride 2)
+    conv 3x3 -> ReLU -> LRN -> overlapping max-pool
+    conv 3x3 -> ReLU -> conv 3x3 -> ReLU
+    dropout 0.5 -> dense -> ReLU -> dropout 0.5 -> dense (class scores)
+
+The output is the class scores (logits): the softmax is applied by `CrossEntropyLoss` in training
+and by `softmax(dim=1)` when probabilities are wanted. Each AlexNet idea is a constructor switch,
+so the notebook can measure what it buys: `activation="tanh"`, `overlap=False` (2x2 pooling,
+stride 2), `lrn=False`, `dropout=0.0`.
+"""
+import numpy as np
+
+from ..activations import ACTIVATIONS
+from ..conv import Conv2d, LocalResponseNorm, MaxPool2d
+from ..layers import Dropout, Flatten, Identity, Linear
+from ..module import Module, Sequential
+from ..serialization import register
+
+__all__ = ["AlexNetSmall"]
+
+
+def _pooled(n, overlap):
+    # 3x3 windows, stride 2, padding 1 and 2x2 windows, stride 2 both give ceil(n / 2).
+    return (n + 2 - 3) // 2 + 1 if overlap else n // 2
+
+
+@register
+class AlexNetSmall(Module):
+    """A five-conv-layer AlexNet for `image_size` x `image_size` images with `in_channels` channels.
+
+    Takes (N, C, H, W) images, or flat rows (N, C * H * W) such as scikit-learn's 8x8 digits.
+    `width` is the number of filters of the first layer (the next ones have 2x, 3x and 2x).
+    """
+
+    def __init__(self, in_channels=1, num_classes=10, image_size=8, width=32, hidden=128, dropout=0.5,
+                 activation="relu", lrn=True, overlap=True, dtype=np.float32):
+        super().__init__()
+        if activation not in ACTIVATIONS:
+            raise ValueError(f"AlexNetSmall: unknown activation {activation!r}; expected one of {sorted(ACTIVATIONS)}")
+        if image_size < 4:
+            raise ValueError(f"AlexNetSmall: image_size must be at least 4, got {image_size}")
+        self.in_channels, self.image_size = in_channels, image_size
+        act = ACTIVATIONS[activation]
+        c1, c2, c3 = width, 2 * width, 3 * width
+
+        def norm():
+            # AlexNet's constants (n=5, alpha=1e-4, beta=0.75, k=2).
+            return LocalResponseNorm(5, alpha=1e-4, beta=0.75, k=2.0) if lrn else Identity()
+
+        def pool():
+            return MaxPool2d(3, stride=2, padding=1) if overlap else MaxPool2d(2, stride=2)
+
+        self.features = Sequential(
+            Conv2d(in_channels, c1, 3, padding=1, dtype=dtype), act(), norm(), pool(),
+            Conv2d(c1, c2, 3, padding=1, dtype=dtype), act(), norm(), pool(),
+            Conv2d(c2, c3, 3, padding=1, dtype=dtype), act(),
+            Conv2d(c3, c2, 3, padding=1, dtype=dtype), act(),
+        )
+        side = _pooled(_pooled(image_size, overlap), overlap)
+        self.classifier = Sequential(
+            Flatten(), Dropout(dropout), Linear(c2 * side * side, hidden, dtype=dtype), act(),
+            Dropout(dropout), Linear(hidden, num_classes, dtype=dtype),
+        )
+
+    def forward(self, x):
+        if x.ndim == 2:
+            x = x.reshape(x.shape[0], self.in_channels, self.image_size, self.image_size)
+        return self.classifier(self.features(x))
