@@ -5,6 +5,8 @@ from autograd import Value
 from nn.data import make_moons
 from nn.scalar import MLP
 
+from .cli import positive_int
+
 
 def expression_demo(out=print):
     """A neuron with two inputs: o = tanh(x1*w1 + x2*w2 + b)."""
@@ -22,6 +24,9 @@ def expression_demo(out=print):
 
 def train_moons(steps=60, seed=1337, n_samples=100, out=print):
     """Train MLP 2-16-16-1 with the SVM max-margin loss; returns (final loss, accuracy)."""
+    for name, value in (("steps", steps), ("n_samples", n_samples)):
+        if not isinstance(value, int) or value < 1:
+            raise ValueError(f"train_moons: {name} must be a positive integer, got {value!r}")
     random.seed(seed)
     X, y = make_moons(n_samples, noise=0.1, seed=1)
     y = y * 2 - 1
@@ -46,7 +51,7 @@ def train_moons(steps=60, seed=1337, n_samples=100, out=print):
 
 def register(sub):
     p = sub.add_parser("demo", help="gradients of a scalar expression, then a scalar MLP learning two moons")
-    p.add_argument("--steps", type=int, default=60, help="training steps (default 60)")
+    p.add_argument("--steps", type=positive_int, default=60, help="training steps (default 60)")
     p.set_defaults(func=main)
 
 

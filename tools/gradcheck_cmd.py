@@ -6,6 +6,8 @@ import numpy as np
 from autograd import Tensor, gradcheck, gradgradcheck
 from autograd.optable import OPS
 
+from .cli import UsageError
+
 
 def check_all(ops=OPS, second_order=False, seed=0, out=print):
     """Gradcheck each op at each of its shapes; returns the list of (op name, shapes, message) failures."""
@@ -49,7 +51,7 @@ def main(args):
     if args.op:
         unknown = sorted(set(args.op) - {op.name for op in OPS})
         if unknown:
-            raise SystemExit(f"gradcheck: unknown op(s) {unknown}; see `chainrule gradcheck --list`")
+            raise UsageError(f"unknown op(s) {unknown}; see `chainrule gradcheck --list`")
         ops = [op for op in OPS if op.name in args.op]
     failures = check_all(ops, second_order=args.second_order, seed=args.seed)
     print(f"{len(ops) - len({name for name, _, _ in failures})} of {len(ops)} ops passed")

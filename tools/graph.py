@@ -6,18 +6,24 @@ only names given with --set, numbers, + - * / ** (and unary -), and the function
 FUNCTIONS, written either as `tanh(x)` or as a method call `x.tanh()`, are accepted.
 """
 import ast
+import contextlib
 import operator
+import os
+import subprocess
 import sys
 
 from autograd import Value
 from autograd.explain import explain_backward
 from autograd.viz import draw_graph
 
+from .cli import positive_int
+
 FUNCTIONS = ("tanh", "exp", "log", "sqrt", "relu", "sigmoid", "softplus", "abs")
 _BINOPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
            ast.Div: operator.truediv, ast.Pow: operator.pow}
 _ALLOWED = f"names, numbers, + - * / **, and the functions {', '.join(FUNCTIONS)} (as f(x) or x.f())"
 _FORMATS = ("svg", "dot", "json", "png")
+_MAX_LENGTH = 10_000
 
 
 class ExpressionError(ValueError):
@@ -42,21 +48,47 @@ def parse_values(specs):
 
 def evaluate(expression, values):
     """The Value computed by `expression`, with one labelled leaf Value per name in `values`."""
-    if len(expression) > 10_000:
-        raise ExpressionError(f"expression too long ({len(expression)} characters; at most 10000)")
-    try:
-        tree = ast.parse(expression.strip(), mode="eval")
-    except SyntaxError as e:
-        raise ExpressionError(f"cannot parse {expression!r}: {e.msg}") from None
+    if len(expression) > _MAX_LENGTH:
+        raise ExpressionError(f"expression too long ({len(expression)} characters; at most {_MAX_LENGTH})")
     leaves = {name: Value(v, label=name) for name, v in values.items()}
     try:
-        out = _eval(tree.body, leaves)
-    except RecursionError:
-        raise ExpressionError("expression nested too deeply") from None
+        with _recursion_limit(4 * _MAX_LENGTH):
+            tree = ast.parse(expression.strip(), mode="eval")
+            out = _eval(tree.body, leaves)
+    except SyntaxError as e:
+        raise ExpressionError(f"cannot parse {_short(expression)}: {e.msg}") from None
+    except (RecursionError, MemoryError):  # the parser's answer to very deep nesting, e.g. "------x"
+        raise ExpressionError(f"expression nested too deeply: {_short(expression)}") from None
     if not isinstance(out, Value):
         raise ExpressionError(f"{expression!r} uses no variable, so it has no gradient to draw: "
                               "write it with names and give their values with --set")
     return out
+
+
+@contextlib.contextmanager
+def _recursion_limit(limit):
+    """Python's recursion limit raised while parsing: a 3,000-term sum is a tree 3,000 levels deep,
+    and `ast` and `_eval` recurse once per level. The length cap above bounds the depth."""
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old, limit))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(old)
+
+
+def _short(text, n=60):
+    return repr(text if len(text) <= n else text[: n - 3] + "...")
+
+
+def _checked(fn, node):
+    """fn() with float overflow and division by zero reported as an ExpressionError naming `node`."""
+    try:
+        return fn()
+    except ZeroDivisionError:
+        raise ExpressionError(f"division by zero in {_short(ast.unparse(node))}") from None
+    except OverflowError:
+        raise ExpressionError(f"{_short(ast.unparse(node))} is too large for a float (overflow)") from None
 
 
 def _eval(node, leaves):
@@ -76,7 +108,7 @@ def _eval(node, leaves):
         if op is None:
             raise ExpressionError(f"operator {type(node.op).__name__} is not allowed; allowed: + - * / **")
         a, b = _eval(node.left, leaves), _eval(node.right, leaves)
-        result = op(a, b)
+        result = _checked(lambda: op(a, b), node)
         if isinstance(result, complex):
             raise ExpressionError(f"{a!r} ** {b!r} is not a real number")
         return result
@@ -106,8 +138,8 @@ def _call(node, leaves):
         raise ExpressionError(f"{name} takes exactly one argument and no keywords")
     x = _eval(args[0], leaves)
     if not isinstance(x, Value):  # a function of a number is a number (folded, like 2*3)
-        return getattr(Value(x), name)().data
-    return getattr(x, name)()
+        return _checked(lambda: getattr(Value(x), name)().data, node)
+    return _checked(lambda: getattr(x, name)(), node)
 
 
 def model_loss(spec, batch=2, seed=0):
@@ -119,8 +151,13 @@ def model_loss(spec, batch=2, seed=0):
     from autograd import Tensor, manual_seed
 
     manual_seed(seed)
-    if all(part.strip().isdigit() for part in spec.split(",")):
-        model = nn.MLP([int(part) for part in spec.split(",")])
+    if "," in spec and not os.path.exists(spec) or spec.strip().isdigit():
+        parts = [part.strip() for part in spec.split(",")]
+        bad = [part for part in parts if not part.isdigit() or int(part) < 1]
+        if bad or len(parts) < 2:
+            raise ValueError(f"--model: layer sizes are positive integers separated by commas, at least two "
+                             f"(e.g. 3,4,2), got {spec!r}" + (f" ({bad[0]!r} is not one)" if bad else ""))
+        model = nn.MLP([int(part) for part in parts])
     else:
         model = nn.load(spec)
         if not isinstance(model, nn.Module):
@@ -140,6 +177,11 @@ def main(args):
         print("chainrule graph: error: give either an expression or --model (not both)", file=sys.stderr)
         return 2
     names, title = None, args.title or ""
+    folder = os.path.dirname(args.output or "")
+    if folder and not os.path.isdir(folder):
+        print(f"chainrule graph: error: cannot write {args.output!r}: the directory {folder!r} does not exist",
+              file=sys.stderr)
+        return 2
     try:
         if args.model:
             root, names, auto = model_loss(args.model, args.batch)
@@ -163,7 +205,7 @@ def main(args):
               "svg": lambda: graph.svg().encode(), "png": lambda: graph.pipe("png")}[fmt]
     try:
         data = render()
-    except RuntimeError as e:
+    except (RuntimeError, subprocess.SubprocessError) as e:  # no renderer, or it failed or timed out
         print(f"chainrule graph: error: {e}", file=sys.stderr)
         return 1
     if args.output is None:
@@ -181,7 +223,7 @@ def register(sub):
                        description=f"Draw an expression's graph with its gradients. Allowed: {_ALLOWED}.")
     p.add_argument("expression", nargs="?", help='e.g. "(a*b + c).tanh()"')
     p.add_argument("--model", help='layer sizes of an nn.MLP ("3,4,2") or a model file saved with nn.save')
-    p.add_argument("--batch", type=int, default=2, help="batch size of the random input for --model (default 2)")
+    p.add_argument("--batch", type=positive_int, default=2, help="batch size of the random input for --model (default 2)")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE,...",
                    help="values of the names, e.g. --set a=2,b=-3,c=10 (may be repeated)")
     p.add_argument("-o", "--output", help="file to write; the format follows its extension (default: DOT to stdout)")

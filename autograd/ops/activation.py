@@ -1,4 +1,4 @@
-"""Activation functions (relu and its relatives, softplus, silu, gelu, erf).
+"""Activation functions (relu and its relatives, softplus, silu, gelu, erf, the hard and gated ones).
 
 Primitives where a fused backward is clearer or safer (relu, elu, softplus, exact gelu);
 composites of other ops everywhere else (selu, silu, the tanh form of gelu).
@@ -9,7 +9,8 @@ import math
 import numpy as np
 
 from ..tensor import Tensor, make
-from .elementwise import _sigmoid_array, sigmoid, tanh
+from .elementwise import _sigmoid_array, sigmoid, tanh, where
+from .shape import split
 
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 SELU_ALPHA = 1.6732632423543772848170429916717
@@ -90,3 +91,71 @@ def _erf_t(x):
 
 def erf(x):
     return _erf_t(x)
+
+
+# Composites: their gradients come from the ops they are built of.
+def hardtanh(x, min_val=-1.0, max_val=1.0):
+    """x clipped to [min_val, max_val]."""
+    if min_val > max_val:
+        raise ValueError(f"hardtanh: min_val {min_val} is above max_val {max_val}")
+    return x.clip(min_val, max_val)
+
+
+def relu6(x):
+    """min(max(x, 0), 6)."""
+    return hardtanh(x, 0.0, 6.0)
+
+
+def hardsigmoid(x):
+    """A piecewise-linear sigmoid: clip(x / 6 + 1/2, 0, 1)."""
+    return (x * (1 / 6) + 0.5).clip(0.0, 1.0)
+
+
+def hardswish(x):
+    """x * hardsigmoid(x) (MobileNetV3)."""
+    return x * hardsigmoid(x)
+
+
+def mish(x):
+    """x * tanh(softplus(x))."""
+    return x * tanh(softplus(x))
+
+
+def softsign(x):
+    """x / (1 + |x|)."""
+    return x / (1 + x.abs())
+
+
+def celu(x, alpha=1.0):
+    """max(0, x) + min(0, alpha (exp(x / alpha) - 1)), which is alpha * elu(x / alpha)."""
+    if alpha == 0:
+        raise ValueError("celu: alpha must be non-zero")
+    return alpha * elu(x * (1.0 / alpha))
+
+
+def quick_gelu(x):
+    """x * sigmoid(1.702 x): the sigmoid approximation of gelu (used by CLIP)."""
+    return x * sigmoid(1.702 * x)
+
+
+def logsigmoid(x):
+    """log(sigmoid(x)) = -softplus(-x), finite for any x."""
+    return -softplus(-x)
+
+
+def tanhshrink(x):
+    """x - tanh(x)."""
+    return x - tanh(x)
+
+
+def threshold(x, threshold, value):
+    """x where x > threshold, else `value`."""
+    return where(x.data > threshold, x, value)
+
+
+def glu(x, dim=-1):
+    """The gated linear unit: the first half of `dim` times the sigmoid of the second half."""
+    if x.ndim == 0 or x.shape[dim] % 2:
+        raise ValueError(f"glu: dim {dim} of shape {x.shape} must have an even size")
+    a, b = split(x, x.shape[dim] // 2, dim)
+    return a * sigmoid(b)

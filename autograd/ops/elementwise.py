@@ -273,8 +273,13 @@ def clip(x, min=None, max=None):
 
 
 def sign(x):
-    """-1, 0 or 1; not differentiable (a constant)."""
-    return Tensor(np.sign(x.data))
+    """-1, 0 or 1, with a zero gradient (it stays in the graph, as in PyTorch)."""
+    return make(np.sign(x.data), (x,), _zero_bw, "sign")
+
+
+def _zero_bw(g, out, *inputs):
+    # Piecewise-constant ops: the derivative is 0 wherever it exists.
+    return tuple(g * 0 for _ in inputs)
 
 
 def astype(x, dtype):

@@ -1,9 +1,11 @@
 """Reductions over `axis` (int, tuple or None; `dim` is accepted as an alias) with `keepdims`.
 
 The backward of a reduction broadcasts the upstream gradient back over the reduced axes.
-`max`/`min` split the gradient equally among tied elements.
+`max`/`min` split the gradient equally among tied elements; given `dim=` (PyTorch's keyword)
+they return `(values, indices)` as PyTorch does, given `axis` the values only, as numpy does.
 """
 import builtins
+from collections import namedtuple
 
 import numpy as np
 
@@ -20,10 +22,13 @@ def normalize_axes(axis, ndim, op, dim=None):
         return tuple(range(ndim))
     axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
     out = []
+    # A 0-d tensor accepts dim 0 and -1 (as PyTorch), which name no axis to reduce.
+    span = builtins.max(ndim, 1)
     for a in axes:
-        if not -ndim <= a < builtins.max(ndim, 1):
+        if not -span <= a < span:
             raise IndexError(f"{op}: axis {a} is out of range for a tensor with {ndim} dims")
-        out.append(a % ndim if ndim else 0)
+        if ndim:
+            out.append(a % ndim)
     if len(set(out)) != len(out):
         raise ValueError(f"{op}: repeated axis in {axis}")
     return tuple(sorted(out))
@@ -58,8 +63,16 @@ def mean(x, axis=None, keepdims=False, dim=None):
     return sum(x, axes, keepdims) * (1.0 / count)
 
 
-def _extreme(name, reducer):
-    def op(x, axis=None, keepdims=False, dim=None):
+# What PyTorch's max(dim=...), min(dim=...), sort, topk, median(dim=...) return.
+ValuesIndices = namedtuple("ValuesIndices", ["values", "indices"])
+
+
+def _extreme(name, reducer, arg):
+    def op(x, axis=None, keepdims=False, dim=None, keepdim=None):
+        keepdims = keepdims or bool(keepdim)
+        if dim is not None and axis is None and isinstance(dim, (int, np.integer)):
+            values = op(x, dim, keepdims)
+            return ValuesIndices(values, arg(x, dim, keepdims))
         axes = normalize_axes(axis, x.ndim, name, dim)
         if x.size == 0:
             raise ValueError(f"{name}: reduction of an empty tensor of shape {x.shape}")
@@ -74,16 +87,29 @@ def _extreme(name, reducer):
         return make(np.asarray(reducer(x.data, axis=axes, keepdims=keepdims)), (x,), backward, name)
 
     op.__name__ = name
-    op.__doc__ = f"The {name}imum over `axis`; tied elements share the gradient equally."
+    op.__doc__ = (f"The {name}imum over `axis`; tied elements share the gradient equally. "
+                  f"With `dim=` (an int): `(values, indices)`, as PyTorch.")
     return op
 
 
-max = _extreme("max", np.max)
-min = _extreme("min", np.min)
+max = _extreme("max", np.max, lambda x, d, k: argmax(x, d, k))
+min = _extreme("min", np.min, lambda x, d, k: argmin(x, d, k))
 
 
-def var(x, axis=None, keepdims=False, correction=1, dim=None):
-    """Variance over `axis` with Bessel's `correction` (1 = unbiased, as in PyTorch; 0 = population)."""
+def _correction(correction, ddof, unbiased, op):
+    given = [c for c in (correction, ddof, unbiased) if c is not None]
+    if len(given) > 1:
+        raise TypeError(f"{op}: give one of correction, ddof and unbiased")
+    if unbiased is not None:
+        return int(bool(unbiased))
+    return 1 if not given else given[0]
+
+
+def var(x, axis=None, keepdims=False, correction=None, dim=None, ddof=None, unbiased=None, keepdim=None):
+    """Variance over `axis` with Bessel's `correction` (numpy's `ddof`; 1 = unbiased, the default as in
+    PyTorch; 0 = population)."""
+    correction = _correction(correction, ddof, unbiased, "var")
+    keepdims = keepdims or bool(keepdim)
     axes = normalize_axes(axis, x.ndim, "var", dim)
     count = int(np.prod([x.shape[a] for a in axes]))
     if count - correction <= 0:
@@ -92,8 +118,16 @@ def var(x, axis=None, keepdims=False, correction=1, dim=None):
     return sum(centered * centered, axes, keepdims) * (1.0 / (count - correction))
 
 
-def std(x, axis=None, keepdims=False, correction=1, dim=None):
-    return var(x, axis, keepdims, correction, dim).sqrt()
+def std(x, axis=None, keepdims=False, correction=None, dim=None, ddof=None, unbiased=None, keepdim=None):
+    """sqrt(var): the same arguments. Where the variance is 0 the gradient is 0, as in PyTorch
+    (not the nan that 0 * d sqrt(0) would give)."""
+    v = var(x, axis, keepdims, correction, dim, ddof, unbiased, keepdim)
+    return make(np.sqrt(v.data), (v,), _std_bw, "std")
+
+
+def _std_bw(g, out, v):
+    positive = out > 0
+    return (g * positive / (2 * out + ~positive),)
 
 
 def logsumexp(x, axis=None, keepdims=False, dim=None):
@@ -154,6 +188,8 @@ def argmin(x, axis=None, keepdims=False, dim=None):
 
 def softmax(x, axis=-1, dim=None):
     """exp(x) / sum(exp(x)) along `axis`, shifted by the max so exp never overflows."""
+    if x.ndim == 0:
+        return softmax(x.reshape(1), 0).reshape(())
     (ax,) = normalize_axes(axis if dim is None else dim, x.ndim, "softmax")
     e = np.exp(x.data - np.max(x.data, axis=ax, keepdims=True))
     out = e / e.sum(axis=ax, keepdims=True)
@@ -166,6 +202,8 @@ def softmax(x, axis=-1, dim=None):
 
 def log_softmax(x, axis=-1, dim=None):
     """x - logsumexp(x) along `axis`: finite even where softmax underflows to 0."""
+    if x.ndim == 0:
+        return log_softmax(x.reshape(1), 0).reshape(())
     (ax,) = normalize_axes(axis if dim is None else dim, x.ndim, "log_softmax")
     shifted = x.data - np.max(x.data, axis=ax, keepdims=True)
     out = shifted - np.log(np.exp(shifted).sum(axis=ax, keepdims=True))
@@ -174,3 +212,20 @@ def log_softmax(x, axis=-1, dim=None):
         return (g - np.exp(y) * g.sum(axis=ax, keepdims=True),)
 
     return make(out, (x,), backward, "log_softmax")
+
+
+def _counting(name, fn):
+    def op(x, axis=None, keepdims=False, dim=None):
+        axes = normalize_axes(axis, x.ndim, name, dim)
+        return Tensor(np.asarray(fn(x.data, axis=axes, keepdims=keepdims)))
+
+    op.__name__ = name
+    return op
+
+
+count_nonzero = _counting("count_nonzero", np.count_nonzero)
+count_nonzero.__doc__ = "The number of non-zero elements over `axis` (an integer tensor; no gradient)."
+all = _counting("all", np.all)
+all.__doc__ = "Whether every element over `axis` is non-zero (a boolean tensor; no gradient)."
+any = _counting("any", np.any)
+any.__doc__ = "Whether some element over `axis` is non-zero (a boolean tensor; no gradient)."

@@ -167,11 +167,40 @@ def split(x, split_size_or_sections, axis=0, dim=None):
     return pieces
 
 
-def pad(x, pad_width, value=0.0):
-    """Constant padding, `pad_width` as in `numpy.pad` (an int, (before, after), or one pair per dim)."""
-    widths = np.broadcast_to(np.asarray(pad_width, dtype=int), (x.ndim, 2))
+_PAD_MODES = {"constant": "constant", "reflect": "reflect", "replicate": "edge", "edge": "edge",
+              "symmetric": "symmetric", "circular": "wrap", "wrap": "wrap"}
+
+
+def pad(x, pad_width, value=0.0, mode="constant"):
+    """Padding with `pad_width` as in `numpy.pad` (an int, (before, after), or one pair per dim).
+
+    Negative widths crop. `mode`: "constant" (fill with `value`), "reflect" (mirror without
+    repeating the edge), "replicate"/"edge" (repeat the edge), "symmetric", "circular"/"wrap".
+    """
+    if mode not in _PAD_MODES:
+        raise ValueError(f"pad: mode must be one of {sorted(_PAD_MODES)}, got {mode!r}")
+    try:
+        widths = np.broadcast_to(np.asarray(pad_width, dtype=int), (x.ndim, 2))
+    except ValueError:
+        raise ValueError(f"pad: pad_width {pad_width} does not give (before, after) for the {x.ndim} dims "
+                         f"of shape {x.shape}") from None
+    crop = tuple(slice(int(max(-b, 0)), n - int(max(-a, 0))) for (b, a), n in zip(widths, x.shape))
+    if any(c.start > c.stop for c in crop):
+        raise ValueError(f"pad: negative widths {widths.tolist()} crop more than shape {x.shape} holds")
     if (widths < 0).any():
-        raise ValueError(f"pad: widths must be >= 0, got {pad_width}")
+        x = getitem(x, crop)
+    widths = np.maximum(widths, 0)
+    if not widths.any():
+        return x
+    if mode != "constant":
+        # Each padded position reads a source position: numpy's pad of the positions themselves.
+        for ax, (b, a) in enumerate(widths):
+            if b or a:
+                if x.shape[ax] == 0:
+                    raise ValueError(f"pad: cannot pad an empty dim {ax} in mode {mode!r}")
+                source = np.pad(np.arange(x.shape[ax]), (int(b), int(a)), mode=_PAD_MODES[mode])
+                x = getitem(x, (slice(None),) * ax + (source,))
+        return x
     inner = tuple(slice(int(b), int(b) + n) for (b, _), n in zip(widths, x.shape))
 
     def backward(g, out, x):
@@ -203,7 +232,13 @@ def getitem(x, idx):
     def backward(g, out, x):
         return (scatter_add(g, idx, shape, basic),)
 
-    return make(out if basic else np.asarray(out), (x,), backward, "getitem")
+    if not basic:
+        return make(np.asarray(out), (x,), backward, "getitem")
+    if not isinstance(out, np.ndarray):  # numpy gives a scalar copy where a 0-d view is meant
+        out = x.data[(idx if isinstance(idx, tuple) else (idx,)) + (Ellipsis,)]
+    out = make(out, (x,), backward, "getitem")
+    out._view_idx = idx  # lets `x[i] += v` write through this view (see inplace.py)
+    return out
 
 
 def scatter_add(g, idx, shape, basic=False):
@@ -230,3 +265,125 @@ def setitem(x, idx, value):
                            "gradient; do it inside `with no_grad():` or on a detached copy")
     idx, _ = _index(idx)
     x.data[idx] = value.data if isinstance(value, Tensor) else value
+
+
+def flip(x, dims=None, axis=None):
+    """The order of elements reversed along `dims` (all of them if None)."""
+    dims = axis if dims is None else dims
+    axes = normalize_axes(dims, x.ndim, "flip")
+    return getitem(x, tuple(slice(None, None, -1) if d in axes else slice(None) for d in range(x.ndim)))
+
+
+def roll(x, shifts, dims=None, axis=None):
+    """Elements shifted cyclically by `shifts` along `dims` (the flattened tensor if None)."""
+    dims = axis if dims is None else dims
+    if dims is None:
+        return reshape(roll(reshape(x, -1), shifts, 0), x.shape)
+    shifts = (shifts,) if isinstance(shifts, (int, np.integer)) else tuple(shifts)
+    dims = (dims,) if isinstance(dims, (int, np.integer)) else tuple(dims)
+    if len(shifts) != len(dims):
+        raise ValueError(f"roll: {len(shifts)} shifts for {len(dims)} dims")
+    for shift, dim in zip(shifts, dims):
+        (ax,) = normalize_axes(dim, x.ndim, "roll")
+        n = x.shape[ax]
+        x = getitem(x, (slice(None),) * ax + ((np.arange(n) - shift) % max(n, 1),))
+    return x
+
+
+def moveaxis(x, source, destination):
+    """Axes `source` moved to positions `destination`, the others keeping their order."""
+    src = (source,) if isinstance(source, (int, np.integer)) else tuple(source)
+    dst = (destination,) if isinstance(destination, (int, np.integer)) else tuple(destination)
+    if len(src) != len(dst):
+        raise ValueError(f"moveaxis: {len(src)} source axes for {len(dst)} destinations")
+    src = [normalize_axes(a, x.ndim, "moveaxis")[0] for a in src]
+    dst = [normalize_axes(a, x.ndim, "moveaxis")[0] for a in dst]
+    order = [d for d in range(x.ndim) if d not in src]
+    for d, s in sorted(zip(dst, src)):
+        order.insert(d, s)
+    return permute(x, order)
+
+
+movedim = moveaxis
+
+
+def swapaxes(x, axis1, axis2):
+    """Two axes exchanged (numpy's names; `transpose(x, dim0, dim1)` is PyTorch's)."""
+    return transpose(x, axis1, axis2)
+
+
+def rollaxis(x, axis, start=0):
+    """numpy's rollaxis: `axis` moved to just before position `start`."""
+    (ax,) = normalize_axes(axis, x.ndim, "rollaxis")
+    if not -x.ndim <= start <= x.ndim:
+        raise IndexError(f"rollaxis: start {start} is out of range for a tensor with {x.ndim} dims")
+    start = start % (x.ndim + 1) if start < 0 else start
+    if ax < start:
+        start -= 1
+    order = [d for d in range(x.ndim) if d != ax]
+    order.insert(start, ax)
+    return permute(x, order)
+
+
+def _atleast(x, n, where):
+    x = as_tensor(x, op=f"atleast_{n}d")
+    if x.ndim >= n:
+        return x
+    return reshape(x, where[x.ndim](x.shape))
+
+
+_AT_LEAST = {
+    1: {0: lambda s: (1,)},
+    2: {0: lambda s: (1, 1), 1: lambda s: (1,) + s},
+    3: {0: lambda s: (1, 1, 1), 1: lambda s: (1,) + s + (1,), 2: lambda s: s + (1,)},
+}
+
+
+def _atleast_fn(n):
+    def fn(*tensors):
+        out = [_atleast(t, n, _AT_LEAST[n]) for t in tensors]
+        return out[0] if len(out) == 1 else out
+
+    fn.__name__ = f"atleast_{n}d"
+    fn.__doc__ = f"Each input viewed with at least {n} dims (numpy's rules for where the new dims go)."
+    return fn
+
+
+atleast_1d, atleast_2d, atleast_3d = _atleast_fn(1), _atleast_fn(2), _atleast_fn(3)
+
+
+def tile(x, reps):
+    """`x` repeated `reps` times along each dim (numpy's and PyTorch's tile; short `reps` gain leading 1s)."""
+    reps = (reps,) if isinstance(reps, (int, np.integer)) else tuple(reps)
+    if any(r < 0 for r in reps):
+        raise ValueError(f"tile: repetitions must be >= 0, got {reps}")
+    d = max(len(reps), x.ndim)
+    reps = (1,) * (d - len(reps)) + reps
+    shape = (1,) * (d - x.ndim) + x.shape
+    # Each dim n becomes (1, n), broadcast to (r, n) and merged: a copy whose backward sums the copies.
+    spread = reshape(x, sum(((1, n) for n in shape), ()))
+    spread = broadcast_to(spread, sum(((r, n) for r, n in zip(reps, shape)), ()))
+    return reshape(spread, tuple(r * n for r, n in zip(reps, shape)))
+
+
+def repeat(x, *sizes):
+    """PyTorch's `repeat`: tile by `sizes`, which must cover every dim."""
+    sizes = _shape_arg(sizes)
+    if len(sizes) < x.ndim:
+        raise ValueError(f"repeat: {len(sizes)} repeat sizes for a tensor with {x.ndim} dims (shape {x.shape})")
+    return tile(x, sizes)
+
+
+def repeat_interleave(x, repeats, dim=None, axis=None):
+    """Each element repeated `repeats` times (an int, or one count per element) along `dim`
+    (of the flattened tensor if None): numpy's `repeat`."""
+    dim = axis if dim is None else dim
+    if dim is None:
+        x, dim = reshape(x, -1), 0
+    (ax,) = normalize_axes(dim, x.ndim, "repeat_interleave")
+    counts = np.asarray(repeats.data if isinstance(repeats, Tensor) else repeats)
+    try:
+        source = np.repeat(np.arange(x.shape[ax]), counts)
+    except ValueError:
+        raise ValueError(f"repeat_interleave: {counts.size} repeat counts for dim {ax} of size {x.shape[ax]}") from None
+    return getitem(x, (slice(None),) * ax + (source,))
