@@ -1,4 +1,5 @@
 """chainrule's autodiff engine: scalar `Value`, n-d `Tensor`, one graph walker."""
+from . import _conflict  # noqa: F401  (first: refuses to run mixed with HIPS autograd, same import name)
 from .graph import enable_grad, is_grad_enabled, no_grad, scope, toposort
 from .tensor import Tensor, unbroadcast
 from .value import Value
