@@ -12,7 +12,7 @@ EXAMPLES = re.findall(r"```python\n(.*?)```", README, re.S)
 
 def test_first_lines_are_the_two_commands_and_ci_runs_the_test_command():
     commands = re.search(r"```bash\n(.*?)```", README, re.S).group(1).strip().splitlines()
-    assert len(commands) == 2 and commands[0].endswith("chainrule demo") and "pytest" in commands[1]
+    assert len(commands) == 2 and commands[0].endswith("chainrule train") and "pytest" in commands[1]
     ci_lines = (ROOT / ".ci" / "run").read_text().strip().splitlines()
     assert ci_lines[-1] == commands[1]
 
