@@ -1,13 +1,18 @@
 """chainrule's autodiff engine: scalar `Value`, n-d `Tensor`, one graph walker."""
 from . import _conflict  # noqa: F401  (first: refuses to run mixed with HIPS autograd, same import name)
-from .graph import enable_grad, is_grad_enabled, no_grad, scope, toposort
-from .tensor import Tensor, unbroadcast
+from .graph import (
+    detect_anomaly, enable_grad, is_anomaly_enabled, is_grad_enabled, no_grad, set_detect_anomaly, toposort,
+)
+from .scope import scope
+from .tensor import Tensor, tensor, unbroadcast
 from .value import Value
+from numpy import bool_, float16, float32, float64, int8, int16, int32, int64, uint8  # dtypes: autograd.float32
 from .functional import grad
 from .viz import draw_graph
 from .explain import explain_backward
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from . import ops as _ops  # attaches the Tensor methods
+from . import inplace as _inplace  # attaches the in-place methods
 from .ops.activation import elu, erf, gelu, leaky_relu, relu, selu, silu, softplus, swish
 from .ops.elementwise import (
     abs, clip, cos, domain_checks, exp, log, log1p, maximum, minimum, sigmoid, sin, sqrt, tanh, where,
@@ -62,7 +67,7 @@ _WIDER = [
 # `abs`, `max`, `min` and `sum` stay out of `__all__` (use `autograd.sum(t)` or `t.sum()`), so that
 # `from autograd import *` does not hide Python's built-ins.
 __all__ = [
-    "Value", "Tensor", "grad", "gradcheck", "gradgradcheck", "GradcheckError", "no_grad", "enable_grad",
+    "Value", "Tensor", "tensor", "detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled", "grad", "gradcheck", "gradgradcheck", "GradcheckError", "no_grad", "enable_grad",
     "is_grad_enabled", "scope", "toposort", "unbroadcast", "domain_checks",
     "clip", "cos", "elu", "erf", "exp", "gelu", "leaky_relu", "log", "log1p", "maximum", "minimum",
     "relu", "selu", "sigmoid", "silu", "swish", "sin", "softplus", "sqrt", "tanh", "where", "dot", "matmul",

@@ -5,11 +5,21 @@ A node is any object with `_parents` (a tuple, in argument order), `_backward`
 gradient per parent (or None); it receives `g`, the output and the inputs either
 as raw data (the fast path) or as nodes (when `create_graph=True`, so that the
 backward pass is itself recorded and can be differentiated again).
+
+`run_backward(..., observer=f)` calls `f(node, parent, upstream, contribution)` for each use
+of the chain rule, in the order the walk makes them: the step-by-step explanation and the
+renderer's step-through are built from these reports, not from walks of their own.
 """
 import gc
+import os
 import threading
 
-__all__ = ["toposort", "run_backward", "no_grad", "enable_grad", "is_grad_enabled", "scope"]
+import numpy as np
+
+# Module scopes live in `scope.py`; `SCOPES` is named here too because the Tensor reads it from here.
+from .scope import SCOPES  # noqa: F401
+
+__all__ = ["toposort", "run_backward", "no_grad", "enable_grad", "is_grad_enabled", "GraphFreedError"]
 
 
 def toposort(roots):
@@ -21,6 +31,7 @@ def toposort(roots):
     """
     order, seen, done = [], set(), set()
     stack = list(reversed(roots))
+    now = CLOCK[0]
     while stack:
         node = stack[-1]
         if node in seen:
@@ -31,39 +42,46 @@ def toposort(roots):
                 order.append(node)
             continue
         seen.add(node)
+        if node._stamp < now:  # made before an in-place change: its inputs may have new histories
+            node._resolve_parents()
         for p in reversed(node._parents):
             if p not in seen and p.requires_grad:
                 stack.append(p)
     return order
 
 
+class GraphFreedError(RuntimeError):
+    """backward() through a graph whose saved values an earlier backward() freed."""
+
+
 def _freed(*_):
-    raise RuntimeError(
+    raise GraphFreedError(
         "backward through a graph a second time: its saved values were freed by the first "
         "backward(). Pass retain_graph=True to the first call if you need to call it again."
     )
 
 
-def run_backward(roots, seeds, retain_graph=False, create_graph=False, capture=None):
+def run_backward(roots, seeds, retain_graph=False, create_graph=False, capture=None, observer=None):
     """Propagate `seeds` from `roots` to every node they depend on.
 
     Each node first receives its total gradient for this pass (via `node._accumulate(g)`,
     or into the returned dict when `capture` names the nodes wanted), then hands its
     parents their share. Gradients of this pass are kept apart from `.grad`, so repeated
-    passes with `retain_graph=True` add up correctly.
+    passes with `retain_graph=True` add up correctly. `observer(node, parent, upstream,
+    contribution)`, when given, hears of every gradient handed from a node to a parent.
     """
     # The walk allocates many short-lived containers and creates no reference cycles, so the
     # cyclic collector would only re-scan the live graph again and again: pause it.
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _walk(roots, seeds, retain_graph, create_graph, capture)
+        return _walk(roots, seeds, retain_graph, create_graph, capture, observer)
     finally:
         if gc_was_enabled:
             gc.enable()
 
 
-def _walk(roots, seeds, retain_graph, create_graph, capture):
+def _walk(roots, seeds, retain_graph, create_graph, capture, observer=None):
     order = toposort(roots)
     if any(n._backward is _freed for n in order):
         _freed()
@@ -72,6 +90,7 @@ def _walk(roots, seeds, retain_graph, create_graph, capture):
         grads[r] = grads[r] + s if r in grads else s
     captured = {}
     pop, get = grads.pop, grads.get
+    now, anomaly = CLOCK[0], _state.anomaly
     with _GradMode(create_graph):
         for node in reversed(order):
             g = pop(node, None)
@@ -84,6 +103,8 @@ def _walk(roots, seeds, retain_graph, create_graph, capture):
             fn = node._backward
             if fn is None:
                 continue
+            if node._stamp < now:  # something was changed in place after this node was made
+                node._check_inplace()
             parents = node._parents
             # One and two parents spelled out: this loop runs once per node of the graph.
             if create_graph:
@@ -94,10 +115,14 @@ def _walk(roots, seeds, retain_graph, create_graph, capture):
                 local = fn(g, node.data, parents[0].data)
             else:
                 local = fn(g, node.data, *[p.data for p in parents])
+            if anomaly:
+                check_backward(node, local)
             for p, gp in zip(parents, local):
                 if gp is None or not p.requires_grad:
                     continue
                 gp = p._fit_grad(gp)
+                if observer is not None:  # one comparison per edge when nobody listens
+                    observer(node, p, g, gp)
                 acc = get(p)
                 grads[p] = gp if acc is None else acc + gp
             if not retain_graph:
@@ -109,6 +134,7 @@ class _GradState(threading.local):
     # A class default rather than getattr(..., True): a missing thread-local attribute costs
     # an AttributeError raised and caught inside getattr, several times a plain lookup.
     enabled = True
+    anomaly = False
 
 
 _state = _GradState()
@@ -152,37 +178,77 @@ def enable_grad():
     return _GradMode(True)
 
 
-# The scopes (e.g. nn module calls) currently running; each new Tensor records the innermost,
-# so that a rendered graph can group a module's nodes in one cluster. Two calls of two equal
-# layers are two scopes with the same label, and stay two clusters.
-SCOPES = []
+# Counts in-place changes to any tensor. A node remembers the count at its creation, so the walk
+# inspects a node for stale saved values only when something changed in place after it was made.
+CLOCK = [0]
 
 
-class scope:
-    """`with scope("Linear(784->300)"):` tags the tensors created inside with this scope.
+class detect_anomaly:
+    """While on, every op's result and every gradient of a backward pass are checked for nan and
+    inf; the first found raises an error naming the op, its input shapes and the line of the
+    user's code that created it. Thread-local; off by default.
 
-    `str(tensor._scope)` (and `==` with a string) gives the label.
+    `with detect_anomaly():`, or `set_detect_anomaly(True)` to switch it on for good.
     """
 
-    __slots__ = ("label",)
-
-    def __init__(self, label):
-        self.label = label
+    def __init__(self, enabled=True):
+        self.enabled = enabled
 
     def __enter__(self):
-        SCOPES.append(self)
+        self.prev, _state.anomaly = _state.anomaly, self.enabled
         return self
 
     def __exit__(self, *exc):
-        SCOPES.pop()
+        _state.anomaly = self.prev
 
-    def __str__(self):
-        return self.label
 
-    def __repr__(self):
-        return f"scope({self.label!r})"
+def set_detect_anomaly(enabled):
+    _state.anomaly = bool(enabled)
 
-    def __eq__(self, other):
-        return self is other or (isinstance(other, str) and other == self.label)
 
-    __hash__ = object.__hash__
+def is_anomaly_enabled():
+    return _state.anomaly
+
+
+def check_forward(out, parents):
+    """Anomaly mode: remember where `out` was created, and refuse a non-finite result."""
+    import traceback
+
+    out._trace = traceback.extract_stack()[:-3]  # without make(), this check and its caller's frame
+    data = out.data
+    if data.dtype.kind == "f" and not np.isfinite(data).all():
+        inputs_ok = all(np.isfinite(p.data).all() for p in parents if p.data.dtype.kind == "f")
+        cause = "from finite inputs" if inputs_ok else "(an input was already non-finite)"
+        raise FloatingPointError(f"anomaly: {out._op} produced {_count_bad(data)} {cause}; "
+                                 f"input shapes {[p.shape for p in parents]}" + _where(out))
+
+
+def check_backward(node, grads):
+    """Anomaly mode: refuse a non-finite gradient, naming the op whose backward produced it."""
+    for i, (p, g) in enumerate(zip(node._parents, grads)):
+        if g is None:
+            continue
+        arr = np.asarray(g.data if hasattr(g, "_parents") else g)
+        if arr.dtype.kind == "f" and not np.isfinite(arr).all():
+            raise FloatingPointError(
+                f"anomaly: the backward of {node._op} gave {_count_bad(arr)} in the gradient of its input {i} "
+                f"(shape {getattr(p, 'shape', ())}); input shapes {[getattr(q, 'shape', ()) for q in node._parents]}"
+                + _where(node))
+
+
+# Frames inside chainrule's own packages are skipped when pointing at the user's line.
+_LIBRARY = tuple(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), d) + os.sep
+                 for d in ("autograd", "nn"))
+
+
+def _count_bad(a):
+    return f"{int(np.isnan(a).sum())} nan and {int(np.isinf(a).sum())} inf values (of {a.size})"
+
+
+def _where(node):
+    trace = getattr(node, "_trace", None)
+    if not trace:
+        return " (switch anomaly mode on before the forward pass to see where the op was created)"
+    user = [f for f in trace if not f.filename.startswith(_LIBRARY)] or trace
+    f = user[-1]
+    return f"\n  {node._op} was created at {f.filename}:{f.lineno}, in {f.name}: {f.line}"

@@ -12,16 +12,18 @@ import numbers
 
 import numpy as np
 
-from .graph import SCOPES, run_backward
+from .graph import CLOCK, SCOPES, check_forward, run_backward
 from .graph import _state as _grad_mode
 
-__all__ = ["Tensor", "make", "as_tensor", "unbroadcast"]
+__all__ = ["Tensor", "tensor", "make", "as_tensor", "saves", "unbroadcast"]
 
 
 def _to_array(data, dtype):
     if isinstance(data, Tensor):
         data = data.data
-    arr = np.asarray(data, dtype=dtype)
+    # Always a copy, as torch.tensor makes: a caller who later changes their array (or list)
+    # must not change the values a recorded graph will differentiate through.
+    arr = np.array(data, dtype=dtype)
     # Python floats become float32, as torch.tensor does; numpy float64 arrays stay float64.
     if dtype is None and arr.dtype == np.float64 and not isinstance(data, (np.ndarray, np.generic)):
         arr = arr.astype(np.float32)
@@ -38,13 +40,19 @@ class Tensor:
     require grad.
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "_parents", "_backward", "_op", "_retains_grad", "_scope", "name", "__weakref__")
+    # `_base`: the tensor whose memory this one views (None if it owns its memory); `_vc` and
+    # `_mclock`: on a tensor that owns its memory, how many in-place changes it had and the clock
+    # of the last one; `_stamp`: the clock when this node was created; `_rclock`: the clock when
+    # an in-place op gave it a new history (see `inplace.py`).
+    __slots__ = ("data", "grad", "requires_grad", "_parents", "_backward", "_op", "_retains_grad", "_scope", "name",
+                 "_base", "_vc", "_mclock", "_stamp", "_rclock", "_trace", "_view_idx", "_history", "__weakref__")
     __array_priority__ = 1000
 
     def __init__(self, data, requires_grad=False, dtype=None, name=""):
         self.data = _to_array(data, dtype)
         self.grad, self._parents, self._backward, self._op = None, (), None, ""
         self._retains_grad, self.name, self._scope = False, name, SCOPES[-1] if SCOPES else None
+        self._base, self._vc, self._mclock, self._stamp, self._rclock = None, 0, 0, CLOCK[0], 0
         self.requires_grad = False
         if requires_grad:
             self.requires_grad_()
@@ -53,7 +61,18 @@ class Tensor:
     shape = property(lambda self: self.data.shape)
     ndim = property(lambda self: self.data.ndim)
     dtype = property(lambda self: self.data.dtype)
-    size = property(lambda self: self.data.size)
+    size = property(lambda self: _Size(self.data.size, self.data.shape))
+    _version = property(lambda self: (self if self._base is None else self._base)._vc)
+
+    def numel(self):
+        return self.data.size
+
+    def dim(self):
+        return self.data.ndim
+
+    def to(self, dtype):
+        """This tensor with `dtype` (itself if it already has it), differentiable."""
+        return self if self.data.dtype == np.dtype(dtype) else self.astype(dtype)
     is_leaf = property(lambda self: self._backward is None)
     grad_fn = property(lambda self: self._op if self._backward is not None else None)
 
@@ -73,6 +92,21 @@ class Tensor:
     def __float__(self):
         return float(self.item())
 
+    def __format__(self, spec):
+        # f"{loss:.4f}" formats the number of a one-element tensor, as PyTorch does.
+        if spec and self.data.size == 1:
+            return format(self.item(), spec)
+        return format(str(self), spec)
+
+    def __round__(self, ndigits=None):
+        return round(self.item(), ndigits)
+
+    def __index__(self):
+        if self.data.size != 1 or self.data.dtype.kind not in "iub":
+            raise TypeError(f"only an integer tensor with one element can be used as an index, got shape "
+                            f"{self.shape} and dtype {self.dtype}")
+        return int(self.item())
+
     def __int__(self):
         return int(self.item())
 
@@ -87,7 +121,7 @@ class Tensor:
     def __array__(self, dtype=None, copy=None):
         if copy:
             return np.array(self.data, dtype=dtype, copy=True)
-        return self.data if dtype is None else self.data.astype(dtype, copy=False)
+        return np.asarray(self.data, dtype=dtype)
 
     def tolist(self):
         return self.data.tolist()
@@ -121,8 +155,10 @@ class Tensor:
         return self
 
     def detach(self):
-        """The same data, cut from the graph."""
-        return Tensor(self.data)
+        """The same memory (an in-place change of either is seen by both), cut from the graph."""
+        out = make(self.data, (), None, "")
+        out._base = self if self._base is None else self._base
+        return out
 
     def zero_grad(self):
         self.grad = None
@@ -176,7 +212,32 @@ class Tensor:
         fn = FUNCTIONS.get(func)
         if fn is not None:
             return fn(*args, **kwargs)
-        return func(*_strip(args), **_strip(kwargs))
+        result = func(*_strip(args), **_strip(kwargs))
+        # Questions about the data (shapes, tests, indices) lose nothing; floating results would
+        # lose the graph without a word, so they are refused instead.
+        if any(np.asarray(r).dtype.kind in "fc" for r in (result if isinstance(result, (tuple, list)) else [result])
+               if isinstance(r, (np.ndarray, np.generic))):
+            raise TypeError(f"numpy.{func.__name__} has no differentiable version for Tensors here, so its result "
+                            f"would not carry the graph; use the Tensor ops (see `chainrule gradcheck --list`), or "
+                            f"apply it to t.detach().numpy() if no gradient is needed")
+        return result
+
+
+class _Size(int):
+    """numpy's `t.size` (the number of elements) that can also be called as PyTorch's `t.size()`
+    (the shape) or `t.size(dim)` (one dimension)."""
+
+    def __new__(cls, n, shape):
+        out = super().__new__(cls, n)
+        out.shape = shape
+        return out
+
+    def __call__(self, dim=None):
+        if dim is None:
+            return self.shape
+        if not -len(self.shape) <= dim < len(self.shape):
+            raise IndexError(f"size: dim {dim} is out of range for a tensor with {len(self.shape)} dims")
+        return self.shape[dim]
 
 
 def _strip(obj):
@@ -214,13 +275,21 @@ def make(data, parents, backward, op):
     """A new Tensor holding `data`; it joins the graph if recording and any parent requires grad."""
     # One statement per slot and no __init__ call, as in Value's `_new`: this runs for every op.
     out = _alloc(Tensor)
-    out.data = data
+    out.data = data if type(data) is np.ndarray else np.asarray(data)
     out.grad = None
     out._op = op
     out._retains_grad = False
     out.name = ""
     out._scope = SCOPES[-1] if SCOPES else None
-    if _grad_mode.enabled:  # is_grad_enabled(), inlined
+    out._vc = out._mclock = out._rclock = 0
+    out._stamp = CLOCK[0]
+    # A result that views a parent's memory (reshape, transpose, basic indexing) shares its
+    # version counter, so an in-place change through either is seen by both.
+    out._base = None if out.data.base is None else _viewed(out.data, parents)
+    state = _grad_mode
+    if state.anomaly:
+        check_forward(out, parents)
+    if state.enabled:  # is_grad_enabled(), inlined
         for p in parents:
             if p.requires_grad:
                 out.requires_grad = True
@@ -231,6 +300,36 @@ def make(data, parents, backward, op):
     out._parents = ()
     out._backward = None
     return out
+
+
+def _viewed(data, parents):
+    """The tensor owning the memory `data` views, among `parents`' roots (None if none)."""
+    owner = data.base
+    for p in parents:
+        root = p._base if p._base is not None else p
+        arr = root.data
+        if arr is owner or arr.base is owner:
+            return root
+    return None
+
+
+def tensor(data, dtype=None, requires_grad=False):
+    """PyTorch's `torch.tensor`: a new leaf Tensor holding a copy of `data`."""
+    return Tensor(data, requires_grad=requires_grad, dtype=dtype)
+
+
+def saves(*positions):
+    """Declare which values a backward function reads: 0 is the op's output, 1.. its inputs.
+
+    A backward function without this mark is taken to read them all. Only the values it reads
+    are checked for in-place changes before it runs, so that `y = x + 1; x += 1` stays legal
+    while `y = x.exp(); y += 1` cannot silently break exp's backward, as in PyTorch.
+    """
+    def mark(fn):
+        fn.saves = positions
+        return fn
+
+    return mark
 
 
 def as_tensor(x, like=None, op="op"):

@@ -153,6 +153,7 @@ class Value:
     """
 
     __slots__ = ("data", "grad", "label", "requires_grad", "_parents", "_backward", "_op", "__weakref__")
+    _stamp = math.inf  # Values are never changed in place: the walk never needs to inspect one
 
     def __init__(self, data, label=""):
         if isinstance(data, Value):
@@ -278,3 +279,16 @@ class Value:
 
     def __float__(self):
         return self.data
+
+    def __int__(self):
+        return int(self.data)
+
+    def __bool__(self):
+        return bool(self.data)
+
+    def __round__(self, ndigits=None):
+        return round(self.data, ndigits)
+
+    def __format__(self, spec):
+        # f"{loss:.4f}" formats the number, as for a one-element Tensor.
+        return format(self.data, spec) if spec else repr(self)

@@ -75,7 +75,7 @@ def test_backward_on_a_tensor_without_graph():
 
 def test_in_place_assignment_on_a_tensor_requiring_grad_is_refused():
     x = _t(3)
-    with pytest.raises(RuntimeError, match="setitem: in-place assignment"):
+    with pytest.raises(RuntimeError, match="setitem: a leaf tensor that requires grad cannot be changed in place"):
         x[0] = 5.0
     with autograd.no_grad():
         x[0] = 5.0

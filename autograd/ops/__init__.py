@@ -20,7 +20,7 @@ _METHODS = {
     "__neg__": E.neg, "__abs__": E.abs, "__pos__": lambda x: x,
     "__lt__": E.lt, "__le__": E.le, "__gt__": E.gt, "__ge__": E.ge, "__eq__": E.eq, "__ne__": E.ne,
     "__invert__": E.logical_not, "__and__": E.logical_and, "__or__": E.logical_or,
-    "__getitem__": S.getitem, "__setitem__": S.setitem,
+    "__getitem__": S.getitem,
     "add": E.add, "sub": E.sub, "mul": E.mul, "div": E.div, "pow": E.pow, "matmul": L.matmul, "dot": L.dot,
     "neg": E.neg, "exp": E.exp, "log": E.log, "log1p": E.log1p, "sqrt": E.sqrt, "abs": E.abs,
     "sin": E.sin, "cos": E.cos, "tanh": E.tanh, "sigmoid": E.sigmoid, "relu": A.relu,

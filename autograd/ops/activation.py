@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 
-from ..tensor import Tensor, make
+from ..tensor import Tensor, make, saves
 from .elementwise import _sigmoid_array, sigmoid, tanh, where
 from .shape import split
 
@@ -21,6 +21,7 @@ def relu(x):
     return make(np.maximum(x.data, 0), (x,), _relu_bw, "relu")
 
 
+@saves(1)
 def _relu_bw(g, out, x):
     return (g * (x > 0),)
 

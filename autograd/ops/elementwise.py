@@ -7,7 +7,7 @@ maximum/minimum split it equally on ties. Activation functions are in `activatio
 """
 import numpy as np
 
-from ..tensor import Tensor, as_tensor, make
+from ..tensor import Tensor, as_tensor, make, saves
 
 
 
@@ -55,10 +55,25 @@ def _binary(op, ufunc, a, b):
         a = as_tensor(a, b if isinstance(b, Tensor) else None, op)
     if not isinstance(b, Tensor):
         b = as_tensor(b, a, op)
+    if a.data.dtype != b.data.dtype:
+        a, b = _promote(a, b)
     try:
         return a, b, ufunc(a.data, b.data)
     except ValueError:
         raise ValueError(f"{op}: shapes {a.shape} and {b.shape} cannot be broadcast together") from None
+
+
+def _promote(a, b):
+    """PyTorch's promotion: integers meeting floats take the float dtype, and a 0-d float tensor
+    does not widen an n-d one (float32 stays float32 beside a float64 scalar)."""
+    ka, kb = a.data.dtype.kind, b.data.dtype.kind
+    if ka == "f" and kb != "f":
+        return a, astype(b, a.data.dtype)
+    if kb == "f" and ka != "f":
+        return astype(a, b.data.dtype), b
+    if ka == kb == "f" and (a.ndim == 0) != (b.ndim == 0):
+        return (astype(a, b.data.dtype), b) if a.ndim == 0 else (a, astype(b, a.data.dtype))
+    return a, b
 
 
 def add(a, b):
@@ -66,6 +81,7 @@ def add(a, b):
     return make(out, (a, b), _add_bw, "add")
 
 
+@saves()
 def _add_bw(g, out, a, b):
     return g, g
 
@@ -75,10 +91,12 @@ def sub(a, b):
     return make(out, (a, b), _sub_bw if b.requires_grad else _sub_const_bw, "sub")
 
 
+@saves()
 def _sub_bw(g, out, a, b):
     return g, -g
 
 
+@saves()
 def _sub_const_bw(g, out, a, b):
     return g, None  # b is a constant: no -g to compute
 
@@ -90,14 +108,17 @@ def mul(a, b):
     return make(out, (a, b), bw, "mul")
 
 
+@saves(1, 2)
 def _mul_bw(g, out, a, b):
     return g * b, g * a
 
 
+@saves(2)
 def _mul_by_b_bw(g, out, a, b):
     return g * b, None
 
 
+@saves(1)
 def _mul_by_a_bw(g, out, a, b):
     return None, g * a
 
@@ -109,11 +130,13 @@ def div(a, b):
     return make(out, (a, b), _div_bw if b.requires_grad else _div_const_bw, "div")
 
 
+@saves(0, 2)
 def _div_bw(g, out, a, b):
     gb = g / b
     return gb, -gb * out
 
 
+@saves(2)
 def _div_const_bw(g, out, a, b):
     return g / b, None
 
@@ -171,6 +194,7 @@ def neg(x):
     return make(-x.data, (x,), _neg_bw, "neg")
 
 
+@saves()
 def _neg_bw(g, out, x):
     return (-g,)
 
@@ -179,6 +203,7 @@ def exp(x):
     return make(np.exp(x.data), (x,), _exp_bw, "exp")
 
 
+@saves(0)
 def _exp_bw(g, out, x):
     return (g * out,)
 
@@ -189,6 +214,7 @@ def log(x):
     return make(np.log(x.data), (x,), _log_bw, "log")
 
 
+@saves(1)
 def _log_bw(g, out, x):
     return (g / x,)
 
@@ -199,6 +225,7 @@ def log1p(x):
     return make(np.log1p(x.data), (x,), _log1p_bw, "log1p")
 
 
+@saves(1)
 def _log1p_bw(g, out, x):
     return (g / (1 + x),)
 
@@ -209,6 +236,7 @@ def sqrt(x):
     return make(np.sqrt(x.data), (x,), _sqrt_bw, "sqrt")
 
 
+@saves(0)
 def _sqrt_bw(g, out, x):
     return (g / (2 * out),)
 
@@ -217,6 +245,7 @@ def abs(x):
     return make(np.abs(x.data), (x,), _abs_bw, "abs")
 
 
+@saves(1)
 def _abs_bw(g, out, x):
     return (g * np.sign(x),)
 
@@ -225,6 +254,7 @@ def sin(x):
     return make(np.sin(x.data), (x,), _sin_bw, "sin")
 
 
+@saves(1)
 def _sin_bw(g, out, x):
     return (g * np.cos(x),)
 
@@ -233,6 +263,7 @@ def cos(x):
     return make(np.cos(x.data), (x,), _cos_bw, "cos")
 
 
+@saves(1)
 def _cos_bw(g, out, x):
     return (-g * np.sin(x),)
 
@@ -241,6 +272,7 @@ def tanh(x):
     return make(np.tanh(x.data), (x,), _tanh_bw, "tanh")
 
 
+@saves(0)
 def _tanh_bw(g, out, x):
     return (g * (1 - out * out),)
 
@@ -255,6 +287,7 @@ def sigmoid(x):
     return make(_sigmoid_array(x.data).astype(x.data.dtype, copy=False), (x,), _sigmoid_bw, "sigmoid")
 
 
+@saves(0)
 def _sigmoid_bw(g, out, x):
     return (g * out * (1 - out),)
 
@@ -266,6 +299,7 @@ def clip(x, min=None, max=None):
     lo = -np.inf if min is None else min
     hi = np.inf if max is None else max
 
+    @saves(1)
     def backward(g, out, x):
         return (g * ((x >= lo) & (x <= hi)),)
 
@@ -277,6 +311,7 @@ def sign(x):
     return make(np.sign(x.data), (x,), _zero_bw, "sign")
 
 
+@saves()
 def _zero_bw(g, out, *inputs):
     # Piecewise-constant ops: the derivative is 0 wherever it exists.
     return tuple(g * 0 for _ in inputs)

@@ -9,7 +9,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from ..tensor import Tensor, make
+from ..tensor import Tensor, make, saves
 
 
 def normalize_axes(axis, ndim, op, dim=None):
@@ -49,6 +49,7 @@ def sum(x, axis=None, keepdims=False, dim=None):
     axes = normalize_axes(axis, x.ndim, "sum", dim)
     shape = x.shape
 
+    @saves()
     def backward(g, out, x):
         return (_expand(g, shape, axes, keepdims),)
 
@@ -125,6 +126,7 @@ def std(x, axis=None, keepdims=False, correction=None, dim=None, ddof=None, unbi
     return make(np.sqrt(v.data), (v,), _std_bw, "std")
 
 
+@saves(0)
 def _std_bw(g, out, v):
     positive = out > 0
     return (g * positive / (2 * out + ~positive),)

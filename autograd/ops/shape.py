@@ -1,7 +1,7 @@
 """Shape ops: views, joins and indexing. Each backward undoes the forward's rearrangement."""
 import numpy as np
 
-from ..tensor import Tensor, as_tensor, make
+from ..tensor import Tensor, as_tensor, make, saves
 from .reduce import normalize_axes
 
 
@@ -18,6 +18,7 @@ def reshape(x, *shape):
         raise ValueError(f"reshape: cannot reshape a tensor of shape {x.shape} ({x.size} elements) into {shape}") from None
     src = x.shape
 
+    @saves()
     def backward(g, out, x):
         return (g.reshape(src),)
 
@@ -41,6 +42,7 @@ def permute(x, *axes):
         raise ValueError(f"permute: {axes} is not a permutation of the {x.ndim} dims of shape {x.shape}")
     inverse = tuple(np.argsort([a % x.ndim for a in axes]))
 
+    @saves()
     def backward(g, out, x):
         return (np.transpose(g, inverse),)
 
@@ -72,6 +74,7 @@ def broadcast_to(x, shape):
     return make(out, (x,), _broadcast_bw, "expand")
 
 
+@saves()
 def _broadcast_bw(g, out, x):
     return (g,)  # the graph walker sums it back to x's shape
 
@@ -121,6 +124,7 @@ def concatenate(tensors, axis=0, dim=None):
         raise ValueError(f"concatenate: shapes {shapes} differ outside axis {ax}") from None
     ends = np.cumsum([t.shape[ax] for t in tensors])
 
+    @saves()
     def backward(g, out, *xs):
         idx = [slice(None)] * g.ndim
         parts = []
@@ -203,6 +207,7 @@ def pad(x, pad_width, value=0.0, mode="constant"):
         return x
     inner = tuple(slice(int(b), int(b) + n) for (b, _), n in zip(widths, x.shape))
 
+    @saves()
     def backward(g, out, x):
         return (g[inner],)
 
@@ -229,6 +234,7 @@ def getitem(x, idx):
         raise IndexError(f"getitem: {e} (tensor shape {x.shape})") from None
     shape = x.shape
 
+    @saves()
     def backward(g, out, x):
         return (scatter_add(g, idx, shape, basic),)
 
@@ -254,17 +260,6 @@ def scatter_add(g, idx, shape, basic=False):
     else:
         np.add.at(z, idx, g)
     return z
-
-
-def setitem(x, idx, value):
-    """In-place assignment, allowed only where it cannot corrupt a recorded graph."""
-    from ..graph import is_grad_enabled
-
-    if x.requires_grad and is_grad_enabled():
-        raise RuntimeError("setitem: in-place assignment to a tensor that requires grad would corrupt its "
-                           "gradient; do it inside `with no_grad():` or on a detached copy")
-    idx, _ = _index(idx)
-    x.data[idx] = value.data if isinstance(value, Tensor) else value
 
 
 def flip(x, dims=None, axis=None):
