@@ -45,7 +45,8 @@ def _expand(g, shape, axes, keepdims):
     return np.broadcast_to(g, shape)
 
 
-def sum(x, axis=None, keepdims=False, dim=None):
+def sum(x, axis=None, keepdims=False, dim=None, keepdim=None):
+    keepdims = keepdims or bool(keepdim)  # PyTorch's name
     axes = normalize_axes(axis, x.ndim, "sum", dim)
     shape = x.shape
 
@@ -56,7 +57,8 @@ def sum(x, axis=None, keepdims=False, dim=None):
     return make(np.asarray(x.data.sum(axis=axes, keepdims=keepdims)), (x,), backward, "sum")
 
 
-def mean(x, axis=None, keepdims=False, dim=None):
+def mean(x, axis=None, keepdims=False, dim=None, keepdim=None):
+    keepdims = keepdims or bool(keepdim)  # PyTorch's name
     axes = normalize_axes(axis, x.ndim, "mean", dim)
     count = int(np.prod([x.shape[a] for a in axes]))
     if count == 0:
@@ -132,8 +134,9 @@ def _std_bw(g, out, v):
     return (g * positive / (2 * out + ~positive),)
 
 
-def logsumexp(x, axis=None, keepdims=False, dim=None):
+def logsumexp(x, axis=None, keepdims=False, dim=None, keepdim=None):
     """log(sum(exp(x))) computed as m + log(sum(exp(x - m))) with m the max, so it never overflows."""
+    keepdims = keepdims or bool(keepdim)  # PyTorch's name
     axes = normalize_axes(axis, x.ndim, "logsumexp", dim)
     shape = x.shape
     m = np.max(x.data, axis=axes, keepdims=True)
@@ -149,8 +152,9 @@ def logsumexp(x, axis=None, keepdims=False, dim=None):
     return make(out, (x,), backward, "logsumexp")
 
 
-def prod(x, axis=None, keepdims=False, dim=None):
+def prod(x, axis=None, keepdims=False, dim=None, keepdim=None):
     """Product over `axis`; the gradient is the product of the other elements (zeros handled)."""
+    keepdims = keepdims or bool(keepdim)  # PyTorch's name
     axes = normalize_axes(axis, x.ndim, "prod", dim)
     shape = x.shape
 
@@ -173,15 +177,17 @@ def _prod_of_others(x, axes):
     return np.moveaxis((left * right).reshape(moved.shape), range(len(axes)), axes)
 
 
-def argmax(x, axis=None, keepdims=False, dim=None):
+def argmax(x, axis=None, keepdims=False, dim=None, keepdim=None):
     """Index of the maximum (flattened if axis is None); an integer tensor without gradient."""
+    keepdims = keepdims or bool(keepdim)  # PyTorch's name
     axis = dim if dim is not None else axis
     if axis is not None:
         normalize_axes(axis, x.ndim, "argmax")
     return Tensor(np.argmax(x.data, axis=axis, keepdims=keepdims))
 
 
-def argmin(x, axis=None, keepdims=False, dim=None):
+def argmin(x, axis=None, keepdims=False, dim=None, keepdim=None):
+    keepdims = keepdims or bool(keepdim)  # PyTorch's name
     axis = dim if dim is not None else axis
     if axis is not None:
         normalize_axes(axis, x.ndim, "argmin")
@@ -217,7 +223,8 @@ def log_softmax(x, axis=-1, dim=None):
 
 
 def _counting(name, fn):
-    def op(x, axis=None, keepdims=False, dim=None):
+    def op(x, axis=None, keepdims=False, dim=None, keepdim=None):
+        keepdims = keepdims or bool(keepdim)  # PyTorch's name
         axes = normalize_axes(axis, x.ndim, name, dim)
         return Tensor(np.asarray(fn(x.data, axis=axes, keepdims=keepdims)))
 
