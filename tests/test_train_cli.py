@@ -81,8 +81,8 @@ def test_idx_directory(tmp_path, capsys):
 
 @pytest.mark.parametrize("argv, message", [
     (["train", "--dataset", "cifar"], "unknown dataset 'cifar'"),
-    (["train", "--lr", "-1"], "must be > 0"),
-    (["train", "--epochs", "two"], "expected a int"),
+    (["train", "--lr", "-1"], "must be a number > 0"),
+    (["train", "--epochs", "two"], "expected a positive integer"),
     (["train", "--optimizer", "nesterov"], "invalid choice: 'nesterov'"),
 ])
 def test_bad_options_print_one_line_and_exit_2(argv, message, capsys):

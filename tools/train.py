@@ -10,7 +10,6 @@ format), the graph of one training step (SVG) and the run's settings and test fi
 import argparse
 import contextlib
 import json
-import sys
 import time
 from pathlib import Path
 
@@ -22,6 +21,8 @@ from nn.activations import ACTIVATIONS
 from nn.data import DATASETS, StandardScaler, load_idx_dir, train_test_split
 from nn.data import generators
 from nn.training import OPTIMIZERS
+
+from .cli import UsageError, positive_int
 
 # Generated data sets: name -> function(seed) returning (X, y).
 GENERATED = {
@@ -35,57 +36,41 @@ DATASET_NAMES = sorted(DATASETS) + sorted(GENERATED) + ["idx:<dir>"]
 TEST_SIZE, VAL_SIZE = 0.2, 0.1
 
 
-class UsageError(Exception):
-    """A problem with the command's arguments or files: reported in one line, exit code 2."""
-
-
 def _dataset(value):
     if value in DATASETS or value in GENERATED or (value.startswith("idx:") and len(value) > 4):
         return value
     raise argparse.ArgumentTypeError(f"unknown dataset {value!r}; choose one of {', '.join(DATASET_NAMES)}")
 
 
-def _positive(kind):
-    def parse(text):
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a {kind.__name__}, got {text!r}") from None
-        if not value > 0:
-            raise argparse.ArgumentTypeError(f"must be > 0, got {text!r}")
-        return value
-    return parse
-
-
-def _one_line_errors(parser):
-    """argparse prints the usage and exits 2; print only `chainrule <cmd>: error: ...`."""
-    def error(message):
-        print(f"{parser.prog}: error: {message}", file=sys.stderr)
-        sys.exit(2)
-    parser.error = error
-    return parser
+def _positive_float(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be a number > 0, got {text!r}")
+    return value
 
 
 def register(sub):
-    p = _one_line_errors(sub.add_parser(
-        "train", help="train a dense network on an offline data set (default: digits, dense 512, RMSprop)",
-        description=__doc__.split("\n\n")[1]))
+    p = sub.add_parser("train", help="train a dense network on an offline data set (default: digits, dense 512, "
+                       "RMSprop)", description=__doc__.split("\n\n")[1])
     p.add_argument("--dataset", type=_dataset, default="digits", metavar="NAME",
                    help=f"one of {', '.join(DATASET_NAMES)} (default digits)")
-    p.add_argument("--hidden", type=_positive(int), nargs="+", default=[512], metavar="N",
+    p.add_argument("--hidden", type=positive_int, nargs="+", default=[512], metavar="N",
                    help="hidden layer sizes (default 512)")
     p.add_argument("--activation", choices=sorted(ACTIVATIONS), default="relu", help="hidden activation (default relu)")
     p.add_argument("--optimizer", choices=sorted(OPTIMIZERS), default="rmsprop", help="default rmsprop")
-    p.add_argument("--lr", type=_positive(float), default=None, help="learning rate (default: the optimizer's, "
+    p.add_argument("--lr", type=_positive_float, default=None, help="learning rate (default: the optimizer's, "
                    "0.001 for rmsprop)")
-    p.add_argument("--epochs", type=_positive(int), default=20, help="default 20")
-    p.add_argument("--batch-size", type=_positive(int), default=32, help="default 32")
+    p.add_argument("--epochs", type=positive_int, default=20, help="default 20")
+    p.add_argument("--batch-size", type=positive_int, default=32, help="default 32")
     p.add_argument("--seed", type=int, default=0, help="seed of the split, the initial weights and the shuffling")
     p.add_argument("--out", default="runs", help="directory of the run directories (default runs)")
     p.add_argument("--quiet", action="store_true", help="print only the final figures")
     p.set_defaults(func=train_main)
 
-    e = _one_line_errors(sub.add_parser("evaluate", help="reload a run's model and print its test figures"))
+    e = sub.add_parser("evaluate", help="reload a run's model and print its test figures")
     e.add_argument("run_dir", metavar="RUN_DIR", help="a directory written by `chainrule train`")
     e.set_defaults(func=evaluate_main)
 
@@ -187,14 +172,6 @@ def _one_blas_thread():
 
 
 def train_main(args):
-    try:
-        return _train(args)
-    except UsageError as e:
-        print(f"chainrule train: error: {e}", file=sys.stderr)
-        return 2
-
-
-def _train(args):
     say = (lambda *a: None) if args.quiet else print
     task, split = load_split(args.dataset, args.seed)
     data, scalers = prepare(task, split)
@@ -234,16 +211,12 @@ def _train(args):
 
 def evaluate_main(args):
     run = Path(args.run_dir)
-    try:
-        if not (run / "config.json").is_file() or not (run / "model.npz").is_file():
-            raise UsageError(f"{str(run)!r} is not a run directory (config.json and model.npz are missing)")
-        config = json.loads((run / "config.json").read_text())
-        settings = config["settings"]
-        task, split = load_split(settings["dataset"], settings["seed"])
-        scalers = {k: StandardScaler().load_state_dict(v) for k, v in config["scalers"].items()}
-    except UsageError as e:
-        print(f"chainrule evaluate: error: {e}", file=sys.stderr)
-        return 2
+    if not (run / "config.json").is_file() or not (run / "model.npz").is_file():
+        raise UsageError(f"{str(run)!r} is not a run directory (config.json and model.npz are missing)")
+    config = json.loads((run / "config.json").read_text())
+    settings = config["settings"]
+    task, split = load_split(settings["dataset"], settings["seed"])
+    scalers = {k: StandardScaler().load_state_dict(v) for k, v in config["scalers"].items()}
     data, _ = prepare(task, split, scalers)
     model = nn.load(run / "model.npz")
     model.compile(settings["optimizer"], "cross_entropy" if task == "classification" else "mse")
