@@ -42,13 +42,13 @@ class Batches:
     """Batches `(inputs, targets)` (lists of Tensors) of `x` and `y`, or of a DataLoader's batches,
     whose last `n_targets` elements are the targets."""
 
-    def __init__(self, x, y, trainer, batch_size, shuffle, seed, op, n_inputs=None):
-        self.dtype, self.op, self.batch_size = trainer.dtype, op, batch_size
+    def __init__(self, x, y, dtype, batch_size, shuffle, seed, op, n_targets=1, n_inputs=None):
+        self.dtype, self.op, self.batch_size = dtype, op, batch_size
         if isinstance(x, DataLoader):
             if y is not None:
                 raise ValueError(f"{op}: y must be None when x is a DataLoader (its batches hold the targets)")
             self.loader, self.inputs, self.targets = x, None, None
-            self.n_targets = 0 if op == "predict" else (len(trainer.losses) if trainer.multi_loss else 1)
+            self.n_targets = n_targets
             self.n_inputs = n_inputs if op == "predict" else None
             return
         if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
@@ -68,13 +68,13 @@ class Batches:
         self.loader = DataLoader(TensorDataset(*self.inputs, *self.targets), batch_size, shuffle, seed=seed)
 
     @classmethod
-    def of_validation(cls, validation_data, trainer, batch_size):
+    def of_validation(cls, validation_data, dtype, batch_size, n_targets):
         if isinstance(validation_data, DataLoader):
-            return cls(validation_data, None, trainer, batch_size, False, None, "fit")
+            return cls(validation_data, None, dtype, batch_size, False, None, "fit", n_targets)
         if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
             raise ValueError("fit: validation_data must be a pair (x_val, y_val) or a DataLoader, "
                              f"got {type(validation_data).__name__}")
-        return cls(*validation_data, trainer, batch_size, False, None, "fit (validation_data)")
+        return cls(*validation_data, dtype, batch_size, False, None, "fit (validation_data)")
 
     def split(self, fraction):
         """(training part, validation part): the last `fraction` of the samples, taken before any

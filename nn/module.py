@@ -283,7 +283,12 @@ class Module:
         return self._compiled("evaluate").evaluate(x, y, **options)
 
     def predict(self, x, **options):
-        return self._compiled("predict").predict(x, **options)
+        """Outputs as a numpy array, in eval mode without a graph; works without `compile` too."""
+        if "_trainer" in self.__dict__:
+            return self._trainer.predict(x, **options)
+        from .training import predict
+
+        return predict(self, x, **options)
 
 
 class _ModuleSequence(Module):

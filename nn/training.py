@@ -18,7 +18,7 @@ from .callbacks import Callback, CallbackList, History, ProgressBar, SchedulerCa
 from .fit_data import Batches, check_targets, fit_target, progress
 from .metrics import get_metric
 
-__all__ = ["Trainer", "OPTIMIZERS", "LOSSES"]
+__all__ = ["Trainer", "predict", "OPTIMIZERS", "LOSSES"]
 
 # Optimizer names and the Keras defaults that the lessons use (RMSprop's rho 0.9 is `alpha`).
 OPTIMIZERS = {
@@ -49,6 +49,31 @@ LOSSES = {
     "bce_with_logits": (F.binary_cross_entropy_with_logits, "binary"),
     "hinge": (F.hinge_loss, "hinge"),
 }
+
+
+def _dtype(model):
+    """The dtype that inputs are cast to: the first floating parameter's (float32 without any)."""
+    floats = [p.dtype for p in model.parameters() if p.dtype.kind == "f"]
+    return floats[0] if floats else np.dtype(np.float32)
+
+
+def predict(model, x, batch_size=32, verbose=0, n_inputs=None):
+    """`model`'s outputs for `x` as a numpy array (a list for several outputs), in eval mode
+    without recording a graph; no `compile` needed. From a DataLoader of (inputs, targets)
+    batches the first `n_inputs` elements are used (all when None)."""
+    data = Batches(x, None, _dtype(model), batch_size, False, None, "predict", 0, n_inputs)
+    was_training = model.training
+    model.eval()
+    outputs = []
+    try:
+        with no_grad():
+            for inputs, _ in progress(data, verbose, "predict"):
+                out = model(*inputs)
+                outputs.append([o.data for o in out] if isinstance(out, (tuple, list)) else [out.data])
+    finally:
+        model.train(was_training)
+    result = [np.concatenate(parts) for parts in zip(*outputs)]
+    return result if len(result) > 1 else result[0]
 
 
 def _optimizer(optimizer, params, lr):
@@ -102,8 +127,8 @@ class Trainer:
                 raise ValueError(f"compile: {len(loss_weights)} loss_weights for {len(self.losses)} losses")
         self.loss_weights = loss_weights
         self.optimizer = _optimizer(optimizer, model.parameters(), lr)
-        floats = [p.dtype for p in model.parameters() if p.dtype.kind == "f"]
-        self.dtype = floats[0] if floats else np.dtype(np.float32)
+        self.dtype = _dtype(model)
+        self._n_targets = len(self.losses) if self.multi_loss else 1  # per DataLoader batch
         self.history = None
         self._n_inputs = None
 
@@ -156,13 +181,14 @@ class Trainer:
             raise ValueError(f"fit: epochs must be a positive integer, got {epochs!r}")
         if verbose not in (0, 1, 2):
             raise ValueError(f"fit: verbose must be 0, 1 or 2, got {verbose!r}")
-        train = Batches(x, y, self, batch_size, shuffle, seed, "fit")
+        train = Batches(x, y, self.dtype, batch_size, shuffle, seed, "fit", self._n_targets)
         if validation_split:
             if validation_data is not None:
                 raise ValueError("fit: pass validation_data or validation_split, not both")
             train, val = train.split(validation_split)
         else:
-            val = None if validation_data is None else Batches.of_validation(validation_data, self, batch_size)
+            val = None if validation_data is None else Batches.of_validation(validation_data, self.dtype, batch_size,
+                                                                                 self._n_targets)
         for data in (train, val):
             if data is not None:
                 check_targets(self, data, "fit" if data is train else "fit (validation_data)")
@@ -251,7 +277,7 @@ class Trainer:
 
     def evaluate(self, x, y=None, batch_size=32, verbose=0):
         """{"loss": mean loss, metric: value, ...} over all samples, in eval mode without a graph."""
-        data = Batches(x, y, self, batch_size, False, None, "evaluate")
+        data = Batches(x, y, self.dtype, batch_size, False, None, "evaluate", self._n_targets)
         check_targets(self, data, "evaluate")
         logs = self._evaluate(data, verbose)
         if verbose:
@@ -259,21 +285,7 @@ class Trainer:
         return logs
 
     def predict(self, x, batch_size=32, verbose=0):
-        """The model's outputs as a numpy array (a list for several outputs), in eval mode
-        without recording a graph."""
-        data = Batches(x, None, self, batch_size, False, None, "predict", n_inputs=self._n_inputs)
-        was_training = self.model.training
-        self.model.eval()
-        outputs = []
-        try:
-            with no_grad():
-                for inputs, _ in progress(data, verbose, "predict"):
-                    out = self.model(*inputs)
-                    outputs.append([o.data for o in out] if isinstance(out, (tuple, list)) else [out.data])
-        finally:
-            self.model.train(was_training)
-        result = [np.concatenate(parts) for parts in zip(*outputs)]
-        return result if len(result) > 1 else result[0]
+        return predict(self.model, x, batch_size, verbose, self._n_inputs)
 
     # A loss that is not finite.
     def _not_finite(self, total, inputs, targets, epoch, epochs, batch, steps):

@@ -214,3 +214,12 @@ def test_predict_runs_in_eval_mode_without_a_graph():
     np.testing.assert_array_equal(a, b)  # dropout off
     assert model.training  # the mode is restored
     assert isinstance(a, np.ndarray)
+
+
+def test_predict_needs_no_compile_and_a_loaded_model_predicts():
+    X, y = _blobs(30)
+    model = _model()
+    expected = model(Tensor(X.astype(np.float32))).data
+    np.testing.assert_allclose(model.predict(X, batch_size=7), expected, rtol=1e-6)
+    with pytest.raises(RuntimeError, match="compile"):
+        model.evaluate(X, y)

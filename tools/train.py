@@ -219,6 +219,5 @@ def evaluate_main(args):
     scalers = {k: StandardScaler().load_state_dict(v) for k, v in config["scalers"].items()}
     data, _ = prepare(task, split, scalers)
     model = nn.load(run / "model.npz")
-    model.compile(settings["optimizer"], "cross_entropy" if task == "classification" else "mse")
     print(_report(test_figures(model, task, data, scalers)))
     return 0
