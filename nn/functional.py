@@ -7,6 +7,7 @@ lists where PyTorch users would pass tensors (`@_tensor_input` converts the firs
 """
 import functools
 import math
+import numbers
 
 import numpy as np
 
@@ -50,6 +51,16 @@ def as_input(x, dtype, op):
         raise TypeError(f"{op}: expected a Tensor, a numpy array or a list of numbers, got {type(x).__name__} ({e})") from None
 
 
+def number(value, name, op, ok=lambda v: True, expected="a number"):
+    """`value` as a float when it is a real number for which `ok` holds (NaN never passes), else a
+    ValueError naming `op`, the argument `name`, its value and what was `expected`."""
+    valid = isinstance(value, (numbers.Real, np.ndarray, np.generic)) and np.ndim(value) == 0 \
+        and not isinstance(value, bool) and not math.isnan(value) and ok(value)
+    if not valid:
+        raise ValueError(f"{op}: {name} must be {expected}, got {value!r}")
+    return value
+
+
 def dim_or_axis(dim, axis, op, default=-1):
     """PyTorch's `dim=` or numpy's `axis=` (either one, not both)."""
     if dim is not None and axis is not None:
@@ -91,7 +102,7 @@ def relu(x):
 
 @_tensor_input
 def leaky_relu(x, negative_slope=0.01):
-    return ag.leaky_relu(x, negative_slope)
+    return ag.leaky_relu(x, number(negative_slope, "negative_slope", "leaky_relu"))
 
 
 @_tensor_input
@@ -107,7 +118,7 @@ def prelu(x, weight):
 
 @_tensor_input
 def elu(x, alpha=1.0):
-    return ag.elu(x, alpha)
+    return ag.elu(x, number(alpha, "alpha", "elu"))
 
 
 @_tensor_input
@@ -133,6 +144,7 @@ def gelu(x, approximate="none"):
 @_tensor_input
 def softplus(x, beta=1.0):
     """log(1 + exp(beta x)) / beta, finite for any x."""
+    number(beta, "beta", "softplus", lambda b: b != 0, "a non-zero number")
     return ag.softplus(x) if beta == 1 else ag.softplus(x * beta) * (1.0 / beta)
 
 
@@ -151,8 +163,7 @@ def log_softmax(x, dim=None, *, axis=None):
 def dropout(x, p=0.5, training=True):
     """Inverted dropout: zero each element with probability p and scale the rest by 1/(1-p),
     so the expected value is unchanged and evaluation needs no rescaling."""
-    if not 0 <= p <= 1:
-        raise ValueError(f"dropout: p must be in [0, 1], got {p}")
+    number(p, "p", "dropout", lambda p: 0 <= p <= 1, "in [0, 1]")
     if not training or p == 0:
         return x
     if p == 1:
@@ -199,8 +210,7 @@ def l1_loss(input, target, reduction="mean"):
 @_tensor_input
 def huber_loss(input, target, reduction="mean", delta=1.0):
     """0.5 d^2 where |d| <= delta, else delta (|d| - delta/2): quadratic near 0, linear in the tails."""
-    if delta <= 0:
-        raise ValueError(f"huber_loss: delta must be > 0, got {delta}")
+    number(delta, "delta", "huber_loss", lambda d: d > 0, "> 0")
     d = input - _pair(input, target, "huber_loss")
     a = d.abs()
     return _reduce(ag.where(a.data <= delta, 0.5 * d * d, delta * (a - 0.5 * delta)), reduction, "huber_loss")
@@ -338,6 +348,7 @@ def hinge_loss(input, target, reduction="mean", margin=1.0):
     Multi-class: scores (N, C) and integer labels (N,) give sum over j != y of
     max(0, margin - s_y + s_j) / C (PyTorch's `multi_margin_loss`).
     """
+    number(margin, "margin", "hinge_loss")
     t = np.asarray(target.data if isinstance(target, Tensor) else target)
     if input.ndim == 2 and t.dtype.kind in "iu" and t.shape == input.shape[:1]:
         onehot = Tensor(_one_hot(t, input.shape[1], input.dtype, "hinge_loss"))

@@ -85,8 +85,7 @@ class Dropout(Module):
 
     def __init__(self, p=0.5):
         super().__init__()
-        if not 0 <= p <= 1:
-            raise ValueError(f"Dropout: p must be in [0, 1], got {p}")
+        F.number(p, "p", "Dropout", lambda p: 0 <= p <= 1, "in [0, 1]")
         self.p = p
 
     def forward(self, x):
@@ -225,6 +224,9 @@ class MLP(Sequential):
         sizes = list(sizes)
         if len(sizes) < 2:
             raise ValueError(f"MLP: sizes needs at least an input and an output size, got {sizes}")
+        for act in (activation, output_activation):  # checked even when no layer uses it, e.g. MLP([2, 1])
+            if act is not None:
+                _activation(act)
         for i, (n_in, n_out) in enumerate(zip(sizes, sizes[1:])):
             self.append(Linear(n_in, n_out, bias, dtype))
             last = i == len(sizes) - 2

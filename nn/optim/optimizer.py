@@ -73,7 +73,7 @@ class Optimizer:
                     raise ValueError(f"{name}: cannot optimize a non-leaf Tensor (shape {p.shape}); "
                                      "optimize the leaf it was computed from")
                 if p.dtype.kind != "f":
-                    raise TypeError(f"{name}: parameters must be floating point, got a {p.dtype} Tensor")
+                    raise TypeError(f"{name}: parameters must be floating point, got a Tensor of dtype {p.dtype}")
             elif isinstance(p, tuple) and len(p) == 2 and isinstance(p[0], str):
                 raise TypeError(f"{name}: got a (name, parameter) pair {p[0]!r}; pass model.parameters(), "
                                 "not model.named_parameters()")
