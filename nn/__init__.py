@@ -36,3 +36,13 @@ __all__ += [
     "models", "Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "MaxPool1d", "MaxPool2d", "AvgPool1d",
     "AvgPool2d", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "LocalResponseNorm", "BatchNorm2d", "Dropout2d", "Upsample",
 ]
+
+from .activations import (  # noqa: E402
+    CELU, GLU, Hardsigmoid, Hardswish, Hardtanh, LogSigmoid, Mish, QuickGELU, ReLU6, Softsign, Tanhshrink, Threshold,
+)
+from .attention import MultiheadAttention  # noqa: E402
+
+__all__ += [
+    "ReLU6", "Hardtanh", "Hardsigmoid", "Hardswish", "Mish", "Softsign", "CELU", "QuickGELU", "LogSigmoid",
+    "Tanhshrink", "Threshold", "GLU", "MultiheadAttention",
+]

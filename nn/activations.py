@@ -5,7 +5,8 @@ from . import functional as F
 from .module import Module, Parameter
 
 __all__ = ["Step", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "PReLU", "ELU", "SELU", "SiLU", "Swish", "GELU",
-           "Softplus", "Softmax", "LogSoftmax", "ACTIVATIONS"]
+           "Softplus", "Softmax", "LogSoftmax", "ReLU6", "Hardtanh", "Hardsigmoid", "Hardswish", "Mish", "Softsign",
+           "CELU", "QuickGELU", "LogSigmoid", "Tanhshrink", "Threshold", "GLU", "ACTIVATIONS"]
 
 
 class Step(Module):
@@ -130,8 +131,65 @@ class LogSoftmax(Softmax):
         return F.log_softmax(x, self.dim)
 
 
+def _plain(name, fn, doc):
+    """A module without settings applying `fn`."""
+    return type(name, (Module,), {"forward": lambda self, x: fn(x), "__doc__": doc, "__module__": __name__})
+
+
+ReLU6 = _plain("ReLU6", F.relu6, "min(max(x, 0), 6).")
+Hardsigmoid = _plain("Hardsigmoid", F.hardsigmoid, "clip(x / 6 + 1/2, 0, 1).")
+Hardswish = _plain("Hardswish", F.hardswish, "x * hardsigmoid(x).")
+Mish = _plain("Mish", F.mish, "x * tanh(softplus(x)).")
+Softsign = _plain("Softsign", F.softsign, "x / (1 + |x|).")
+QuickGELU = _plain("QuickGELU", F.quick_gelu, "x * sigmoid(1.702 x).")
+LogSigmoid = _plain("LogSigmoid", F.logsigmoid, "log(sigmoid(x)).")
+Tanhshrink = _plain("Tanhshrink", F.tanhshrink, "x - tanh(x).")
+
+
+class Hardtanh(Module):
+    def __init__(self, min_val=-1.0, max_val=1.0):
+        super().__init__()
+        if min_val > max_val:
+            raise ValueError(f"Hardtanh: min_val {min_val} is above max_val {max_val}")
+        self.min_val, self.max_val = min_val, max_val
+
+    def forward(self, x):
+        return F.hardtanh(x, self.min_val, self.max_val)
+
+    def extra_repr(self):
+        return f"min_val={self.min_val}, max_val={self.max_val}"
+
+
+class CELU(ELU):
+    def forward(self, x):
+        return F.celu(x, self.alpha)
+
+
+class Threshold(Module):
+    """x where x > threshold, else value."""
+
+    def __init__(self, threshold, value):
+        super().__init__()
+        self.threshold, self.value = threshold, value
+
+    def forward(self, x):
+        return F.threshold(x, self.threshold, self.value)
+
+    def extra_repr(self):
+        return f"threshold={self.threshold}, value={self.value}"
+
+
+class GLU(Softmax):
+    """The gated linear unit over `dim` (default -1): halves a, b give a * sigmoid(b)."""
+
+    def forward(self, x):
+        return F.glu(x, self.dim)
+
+
 # Names accepted where an activation is given as a string (e.g. `nn.MLP(..., activation="tanh")`).
 ACTIVATIONS = {
     "step": Step, "sigmoid": Sigmoid, "tanh": Tanh, "relu": ReLU, "leaky_relu": LeakyReLU, "prelu": PReLU,
     "elu": ELU, "selu": SELU, "silu": SiLU, "swish": SiLU, "gelu": GELU, "softplus": Softplus,
+    "relu6": ReLU6, "hardtanh": Hardtanh, "hardsigmoid": Hardsigmoid, "hardswish": Hardswish, "mish": Mish,
+    "softsign": Softsign, "celu": CELU, "quick_gelu": QuickGELU, "logsigmoid": LogSigmoid, "tanhshrink": Tanhshrink,
 }

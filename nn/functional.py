@@ -19,6 +19,8 @@ __all__ = [
     "step", "identity", "sigmoid", "tanh", "relu", "leaky_relu", "prelu", "elu", "selu", "silu", "swish", "gelu",
     "softplus", "softmax", "log_softmax", "dropout", "mse_loss", "l1_loss", "huber_loss", "binary_cross_entropy",
     "binary_cross_entropy_with_logits", "cross_entropy", "nll_loss", "hinge_loss",
+    "relu6", "hardtanh", "hardsigmoid", "hardswish", "mish", "softsign", "celu", "quick_gelu", "logsigmoid",
+    "tanhshrink", "threshold", "glu", "pad", "scaled_dot_product_attention",
 ]
 
 
@@ -359,6 +361,108 @@ def hinge_loss(input, target, reduction="mean", margin=1.0):
     if not np.all(np.abs(y.data) == 1):
         raise ValueError(f"hinge_loss: binary labels must be -1 or +1, got {np.unique(y.data)[:5]}")
     return _reduce(ag.relu(margin - y * input), reduction, "hinge_loss")
+
+
+# More activations (composites in `autograd.ops.activation`), padding, attention.
+def relu6(x):
+    """min(max(x, 0), 6)."""
+    return ag.relu6(x)
+
+
+def hardtanh(x, min_val=-1.0, max_val=1.0):
+    """x clipped to [min_val, max_val]."""
+    return ag.hardtanh(x, min_val, max_val)
+
+
+def hardsigmoid(x):
+    """clip(x / 6 + 1/2, 0, 1)."""
+    return ag.hardsigmoid(x)
+
+
+def hardswish(x):
+    """x * hardsigmoid(x)."""
+    return ag.hardswish(x)
+
+
+def mish(x):
+    """x * tanh(softplus(x))."""
+    return ag.mish(x)
+
+
+def softsign(x):
+    """x / (1 + |x|)."""
+    return ag.softsign(x)
+
+
+def celu(x, alpha=1.0):
+    """max(0, x) + min(0, alpha (exp(x / alpha) - 1))."""
+    return ag.celu(x, alpha)
+
+
+def quick_gelu(x):
+    """x * sigmoid(1.702 x)."""
+    return ag.quick_gelu(x)
+
+
+def logsigmoid(x):
+    """log(sigmoid(x)), finite for any x."""
+    return ag.logsigmoid(x)
+
+
+def tanhshrink(x):
+    """x - tanh(x)."""
+    return ag.tanhshrink(x)
+
+
+def threshold(x, threshold, value):
+    """x where x > threshold, else value."""
+    return ag.threshold(x, threshold, value)
+
+
+def glu(x, dim=-1):
+    """First half of `dim` times the sigmoid of the second half."""
+    return ag.glu(x, dim)
+
+
+_TORCH_PAD_MODES = {"constant": "constant", "reflect": "reflect", "replicate": "replicate", "circular": "circular"}
+
+
+def pad(input, pad, mode="constant", value=0.0):
+    """PyTorch's pad: `pad` lists (before, after) pairs from the LAST dim backwards, e.g.
+    (left, right, top, bottom); negative widths crop."""
+    if mode not in _TORCH_PAD_MODES:
+        raise ValueError(f"pad: mode must be one of {sorted(_TORCH_PAD_MODES)}, got {mode!r}")
+    if len(pad) % 2 or len(pad) // 2 > input.ndim:
+        raise ValueError(f"pad: {len(pad)} widths must be pairs for at most the {input.ndim} dims of shape {input.shape}")
+    pairs = [(0, 0)] * (input.ndim - len(pad) // 2) + [tuple(pad[i:i + 2]) for i in range(len(pad) - 2, -1, -2)]
+    return ag.pad(input, pairs, value, mode)
+
+
+def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None):
+    """softmax(q k^T * scale + mask) v for q (..., L, E), k (..., S, E), v (..., S, Ev); batch dims broadcast.
+
+    `attn_mask`: boolean (True = may attend) or a float tensor added to the scores, broadcast to
+    (..., L, S). `is_causal`: position i attends to positions <= i. `scale` defaults to 1/sqrt(E).
+    """
+    q, k, v = (as_tensor(t, op="scaled_dot_product_attention") for t in (query, key, value))
+    if q.ndim < 2 or k.ndim < 2 or v.ndim < 2 or q.shape[-1] != k.shape[-1] or k.shape[-2] != v.shape[-2]:
+        raise ValueError(f"scaled_dot_product_attention: expected query (..., L, E), key (..., S, E) and value "
+                         f"(..., S, Ev), got {q.shape}, {k.shape} and {v.shape}")
+    if is_causal and attn_mask is not None:
+        raise ValueError("scaled_dot_product_attention: give attn_mask or is_causal, not both")
+    scale = 1.0 / math.sqrt(q.shape[-1]) if scale is None else scale
+    scores = (q @ k.swapaxes(-1, -2)) * scale
+    L, S = scores.shape[-2:]
+    if is_causal:
+        attn_mask = np.tril(np.ones((L, S), dtype=bool))
+    if attn_mask is not None:
+        m = attn_mask.data if isinstance(attn_mask, Tensor) else np.asarray(attn_mask)
+        # A boolean mask says who may attend; a float mask is added (and may itself be learnt).
+        scores = ag.masked_fill(scores, ~m, -np.inf) if m.dtype == bool else scores + attn_mask
+    weights = ag.softmax(scores, -1)
+    if dropout_p:
+        weights = dropout(weights, dropout_p)
+    return weights @ v
 
 
 # Convolution, pooling, normalisation and resizing: ops of `autograd.ops.conv` and `autograd.ops.pool`.
