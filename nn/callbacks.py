@@ -13,7 +13,7 @@ import sys
 import time
 
 from .optim.lr_scheduler import ReduceLROnPlateau
-from .plots import plot_history
+from .plots import in_jupyter, plot_history
 from .serialization import save
 
 __all__ = ["Callback", "CallbackList", "History", "ProgressBar", "EarlyStopping", "ModelCheckpoint", "CSVLogger",
@@ -116,6 +116,23 @@ class History(Callback):
         return f"History(epochs={len(self.epoch)}, keys={list(self.history)})"
 
 
+def tqdm_class():
+    """tqdm's notebook widget in Jupyter when ipywidgets is installed, else its text bar; None
+    without tqdm."""
+    try:
+        if in_jupyter():
+            import ipywidgets  # noqa: F401  (the widget needs it)
+            from tqdm.notebook import tqdm
+        else:
+            from tqdm import tqdm
+    except ImportError:
+        try:
+            from tqdm import tqdm
+        except ImportError:
+            return None
+    return tqdm
+
+
 class ProgressBar(Callback):
     """`verbose=1`: a tqdm bar per epoch with the running loss and metrics (the notebook widget
     in Jupyter), then one line per epoch; `verbose=2`: only the lines. Lines go to `file`
@@ -129,9 +146,8 @@ class ProgressBar(Callback):
     def on_epoch_begin(self, epoch, logs=None):
         self._start, self._sums, self._seen = time.perf_counter(), {}, 0
         if self.verbose == 1:
-            try:
-                from tqdm.auto import tqdm
-            except ImportError:
+            tqdm = tqdm_class()
+            if tqdm is None:
                 return
             self._bar = tqdm(total=self.params.get("steps"), desc=f"Epoch {epoch + 1}/{self.params.get('epochs')}",
                              unit="batch", leave=False, dynamic_ncols=True)

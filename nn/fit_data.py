@@ -6,6 +6,7 @@ import numpy as np
 
 from autograd import Tensor, no_grad
 
+from .callbacks import tqdm_class
 from .data.loader import DataLoader, TensorDataset
 
 __all__ = ["Batches", "check_targets", "fit_target", "progress"]
@@ -197,8 +198,7 @@ def progress(data, verbose, desc):
     """`data` wrapped in a tqdm bar when verbose is 1 (and tqdm is installed)."""
     if verbose != 1:
         return data
-    try:
-        from tqdm.auto import tqdm
-    except ImportError:
+    tqdm = tqdm_class()
+    if tqdm is None:
         return data
     return tqdm(data, total=len(data), desc=desc, unit="batch", leave=False)

@@ -6,10 +6,10 @@ In Jupyter a figure without a path is displayed inline.
 """
 import os
 
-__all__ = ["figure", "finish", "plot_history"]
+__all__ = ["figure", "finish", "plot_history", "in_jupyter"]
 
 
-def _in_jupyter():
+def in_jupyter():
     try:
         from IPython import get_ipython
     except ImportError:
@@ -33,10 +33,15 @@ def finish(fig, path):
         if fmt not in ("png", "svg", "pdf", "jpg", "jpeg"):
             raise ValueError(f"plot: path must end in .png, .svg, .pdf or .jpg, got {os.fspath(path)!r}")
         fig.savefig(path, format=fmt, dpi=100)
-    elif _in_jupyter():
-        from IPython.display import display
+    elif in_jupyter():
+        import io
 
-        display(fig)
+        from IPython.display import Image, display
+
+        # As PNG bytes: shown whatever matplotlib backend the kernel has (pyplot is never involved).
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=100)
+        display(Image(data=buffer.getvalue()))
     return fig
 
 

@@ -7,6 +7,7 @@ them (several inputs or outputs) or a `DataLoader`; how it is checked and batche
 `nn/fit_data.py`. A `Trainer` can also be used directly: `Trainer(model, "adam", "mse").fit(X, y)`.
 """
 import math
+import numbers
 
 import numpy as np
 
@@ -176,8 +177,15 @@ class Trainer:
     # The loops.
     def fit(self, x, y=None, epochs=1, batch_size=32, validation_data=None, validation_split=0.0, shuffle=True,
             callbacks=None, verbose=1, seed=None):
-        """Train for `epochs` passes over the data; returns a `History`. See `Module.fit`."""
-        if not isinstance(epochs, int) or epochs < 1:
+        """Train for `epochs` passes over the data; returns a `History`.
+
+        `x`, `y`: arrays or Tensors (tuples for several inputs / outputs), or a DataLoader as `x`
+        whose batches end with the target(s). `validation_data` is `(x_val, y_val)` or a DataLoader;
+        `validation_split` holds out the last fraction of the samples instead. `shuffle` draws a
+        new order each epoch from `seed`. `callbacks`: `nn.callbacks` objects or lr schedules.
+        `verbose`: 0 silent, 1 progress bar and epoch lines, 2 epoch lines only.
+        """
+        if not isinstance(epochs, numbers.Integral) or epochs < 1:
             raise ValueError(f"fit: epochs must be a positive integer, got {epochs!r}")
         if verbose not in (0, 1, 2):
             raise ValueError(f"fit: verbose must be 0, 1 or 2, got {verbose!r}")

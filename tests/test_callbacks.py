@@ -193,3 +193,14 @@ def test_history_plot_writes_png_and_svg(tmp_path):
 def test_progress_bar_rejects_a_bad_verbosity():
     with pytest.raises(ValueError, match="verbose must be 1"):
         ProgressBar(verbose=3)
+
+
+def test_evaluate_and_predict_show_a_bar_only_when_verbose(capsys):
+    model, X, y, _ = _setup()
+    model.evaluate(X, y)
+    model.predict(X)
+    assert capsys.readouterr() == ("", "")
+    logs = model.evaluate(X, y, verbose=1)
+    out, err = capsys.readouterr()
+    assert out.strip() == f"evaluate - loss {logs['loss']:.4f} - accuracy {logs['accuracy']:.4f}"
+    assert "evaluate" in err
