@@ -139,3 +139,12 @@ ERRORS = [
 def test_bad_arguments_are_named(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_bench_b6_quick_checks_every_contender(capsys):
+    from chainrule.cli import main
+
+    assert main(["bench", "--quick", "B6"]) == 0
+    rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| B6 |")]
+    assert len(rows) >= 3 and all(r.endswith("| ok |") for r in rows)
+    assert any("depthwise" in r for r in rows) and any("strided" in r for r in rows)

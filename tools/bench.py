@@ -1,4 +1,4 @@
-"""`chainrule bench`: benchmarks B1, B2 and B5 of BENCHMARKS.md against their contenders.
+"""`chainrule bench`: benchmarks B1, B2, B5 and B6 (in `bench_conv.py`) of BENCHMARKS.md against their contenders.
 
 Every contender runs in this one process, interleaved (a, b, c, a, b, c, ...), and each is first
 checked to compute the same numbers as the others. Times are medians; ratios are to the reference
@@ -16,7 +16,9 @@ import numpy as np
 
 from autograd import Tensor, Value
 
-REFERENCE = {"B1": "micrograd", "B2": "torch", "B5": "torch"}
+from .bench_conv import bench_b6
+
+REFERENCE = {"B1": "micrograd", "B2": "torch", "B5": "torch", "B6": "torch"}
 
 
 def _optional(name):
@@ -308,7 +310,8 @@ def bench_b5(quick):
     return [("B5", f"{n:,} ops on (10,) float32", name, t, t / n, ok) for name, t in times.items()]
 
 
-BENCHMARKS = {"B1": bench_b1, "B2": bench_b2, "B5": bench_b5}
+BENCHMARKS = {"B1": bench_b1, "B2": bench_b2, "B5": bench_b5,
+              "B6": lambda quick: bench_b6(quick, _interleaved, _optional)}
 
 
 def machine():
@@ -372,7 +375,7 @@ def run(args):
 
 
 def register(subparsers):
-    p = subparsers.add_parser("bench", help="benchmarks B1, B2, B5 against micrograd, torch and numpy")
+    p = subparsers.add_parser("bench", help="benchmarks B1, B2, B5, B6 against micrograd, torch and numpy")
     p.add_argument("benchmarks", nargs="*", metavar="B", help=f"which to run (default all: {' '.join(BENCHMARKS)})")
     p.add_argument("--quick", action="store_true", help="tiny sizes and few repeats: a smoke test, not a measurement")
     p.set_defaults(func=run)

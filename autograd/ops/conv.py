@@ -16,7 +16,7 @@ strided add per kernel offset (9 for a 3x3 kernel), never a loop over pixels or 
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
+from numpy.lib.stride_tricks import as_strided, sliding_window_view
 
 from ..tensor import Tensor, as_tensor, make
 
@@ -123,11 +123,12 @@ def _wide_cols(x, geo):
     n, c = x.shape[:2]
     flat, padded = _flat_padded(n, c, geo, x.dtype)
     padded[(slice(None), slice(None)) + tuple(slice(a, a + m) for (a, _), m in zip(geo.pad, geo.size))] = x
-    starts, run = _flat_offsets(geo)
-    cols = np.empty((n, c, len(starts), run), dtype=x.dtype)
-    for j, start in enumerate(starts):
-        cols[:, :, j] = flat[:, :, start:start + run]
-    return cols.reshape(n, geo.groups, -1, run)
+    _, run = _flat_offsets(geo)
+    # The runs as one read-only strided view (n, c, *kernel, run), then one copy (faster than a copy per run).
+    pstrides = np.cumprod((1,) + geo.padded[:0:-1])[::-1]
+    steps = tuple(int(p * d) * flat.itemsize for p, d in zip(pstrides, geo.dilation))
+    runs = as_strided(flat, (n, c) + geo.kernel + (run,), flat.strides[:2] + steps + (flat.itemsize,), writeable=False)
+    return np.ascontiguousarray(runs).reshape(n, geo.groups, -1, run)
 
 
 def _to_positions(gy, geo):
@@ -154,21 +155,27 @@ def _conv_kernel(x, w, geo, cols=None):
     return _from_positions(w.reshape(g, w.shape[0] // g, -1) @ cols, geo)
 
 
+def _times(wt, gp):
+    # With one output channel per group (depthwise) the product is an outer product, which
+    # numpy's matmul does ~4x slower than broadcasting.
+    return wt * gp if wt.shape[-1] == 1 else wt @ gp
+
+
 def _input_grad_kernel(gy, w, geo):
     """col2im of w^T gy: each column's values added back where its window read them."""
     n, o, g = gy.shape[0], w.shape[0], geo.groups
     c = w.shape[1] * g
-    wm = w.reshape(g, o // g, -1)
-    gcols = np.swapaxes(wm, -1, -2) @ _to_positions(gy, geo)  # (n, g, c/g * prod(k), positions)
+    wt, gp = np.swapaxes(w.reshape(g, o // g, -1), -1, -2), _to_positions(gy, geo)  # (g, c/g * prod(k), o/g)
     inner = (slice(None), slice(None)) + tuple(slice(a, a + m) for (a, _), m in zip(geo.pad, geo.size))
     if geo.wide:
+        # One kernel offset at a time: its columns (n, c, run) are added to one contiguous run.
         starts, run = _flat_offsets(geo)
-        flat, gx = _flat_padded(n, c, geo, gcols.dtype)
-        gcols = gcols.reshape(n, c, len(starts), run)
+        flat, gx = _flat_padded(n, c, geo, np.result_type(gy, w))
+        wt = wt.reshape(g, c // g, len(starts), o // g)
         for j, start in enumerate(starts):
-            flat[:, :, start:start + run] += gcols[:, :, j]
+            flat[:, :, start:start + run] += _times(wt[:, :, j], gp).reshape(n, c, run)
         return gx[inner]
-    gcols = gcols.reshape((n, c) + geo.kernel + geo.out)
+    gcols = _times(wt, gp).reshape((n, c) + geo.kernel + geo.out)
     gx = np.zeros((n, c) + geo.padded, dtype=gcols.dtype)
     for offset in np.ndindex(*geo.kernel):
         where = tuple(slice(k * d, k * d + s * (m - 1) + 1, s)
@@ -180,8 +187,9 @@ def _input_grad_kernel(gy, w, geo):
 def _weight_grad_kernel(x, gy, geo, cols=None):
     cols = _cols(x, geo) if cols is None else cols
     o, g = gy.shape[1], geo.groups
-    gw = (_to_positions(gy, geo) @ np.swapaxes(cols, -1, -2)).sum(0)  # (g, o/g, c/g * prod(k))
-    return gw.reshape((o, x.shape[1] // g) + geo.kernel)
+    # cols @ gy^T (rather than gy @ cols^T) lets BLAS run along the long positions axis: ~20% faster.
+    gw = (cols @ np.swapaxes(_to_positions(gy, geo), -1, -2)).sum(0)  # (g, c/g * prod(k), o/g)
+    return np.swapaxes(gw, -1, -2).reshape((o, x.shape[1] // g) + geo.kernel)
 
 
 def _recorded(a, b):
