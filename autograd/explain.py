@@ -1,67 +1,31 @@
 """`explain_backward(root)`: the backward pass written out as the chain rule, step by step.
 
-Nothing here knows an op's derivative: each step calls the node's own `_backward`, the
-same function `backward()` uses, in the shared walker's topological order. For a scalar
-`Value` the local derivative d(node)/d(parent) is `_backward(1.0, ...)`; for a `Tensor`
-the step's product is a vector-Jacobian product (the Jacobian itself is never formed).
+Nothing here knows an op's derivative, and nothing here walks the graph: `explain_backward`
+runs the one backward pass (`run_backward`, the walker `backward()` uses) with an observer
+that writes down each use of the chain rule as the walker makes it, so each node's backward
+runs once. For a scalar `Value` the local derivative d(node)/d(parent) is the step's product
+divided by its upstream gradient (a backward is linear in its upstream gradient); for a
+`Tensor` the product is a vector-Jacobian product (the Jacobian itself is never formed).
+`.frames()` and `.to_html(path)` draw the same steps as pictures (see `stepthrough.py`).
 """
 import html
 from collections import namedtuple
 
 import numpy as np
 
-from .graph import _freed, toposort
+from .graph import GraphFreedError, run_backward, toposort
+from .naming import label_of, node_names
 from .value import Value
-from .viz import _SYMBOL, summarize
+from .viz import summarize
 
 __all__ = ["explain_backward", "Explanation", "Step"]
 
 Step = namedtuple("Step", "node op parent upstream local product total")
 Step.__doc__ = """One use of the chain rule: d(root)/d(parent) += upstream * local.
 
-node, parent: names; upstream: d(root)/d(node); local: d(node)/d(parent) (None for tensors);
+node, parent: names; upstream: d(root)/d(node); local: d(node)/d(parent) (None for tensors, and
+for a scalar step whose upstream gradient is 0, where the product is 0 whatever it is);
 product: this node's contribution to d(root)/d(parent); total: d(root)/d(parent) so far."""
-
-# Binding strength of infix ops, to write names like (a+b)*c with only the parentheses needed.
-_PREC = {"+": 1, "-": 1, "*": 2, "/": 2, "@": 2, "**": 3}
-
-
-def _label(node, given):
-    return given.get(id(node)) or getattr(node, "label", None) or getattr(node, "name", "")
-
-
-def _names(order, extra, given):
-    """A readable name per node (its label, else its expression if short, else n<k>), and
-    each computed node's expression in its parents' names, keyed by the node's name."""
-    names, infix, exprs = {}, {}, {}
-    for n in extra:
-        label = _label(n, given)
-        names[n] = label or (f"{float(n.data):.4g}" if np.size(n.data) == 1 else f"c{len(names)}")
-    for k, n in enumerate(order):
-        label = _label(n, given)
-        if not n._parents:
-            names[n] = label or f"n{k}"
-            continue
-        expr, prec = _expr(n, names, infix)
-        # An expression name is used once only: two separate a*b nodes must not read as one.
-        short = len(expr) <= 24 and expr not in exprs
-        names[n], infix[n] = (label, 9) if label else (expr, prec) if short else (f"n{k}", 9)
-        exprs[names[n]] = expr
-    return names, exprs
-
-
-def _expr(node, names, infix):
-    """(text, precedence) of `node` written with its parents' names."""
-    op, ps = _SYMBOL.get(node._op, node._op), node._parents
-    if op == "matmul":
-        op = "@"
-    if op in _PREC and len(ps) == 2:
-        a, b = (names[p] if infix.get(p, 9) > _PREC[op] or (i == 0 and infix.get(p, 9) == _PREC[op] and op != "**")
-                else f"({names[p]})" for i, p in enumerate(ps))
-        return f"{a}{op}{b}", _PREC[op]
-    if op == "neg":
-        return f"-{names[ps[0]] if infix.get(ps[0], 9) > 2 else '(' + names[ps[0]] + ')'}", 2
-    return f"{op}({', '.join(names[p] for p in ps)})", 9
 
 
 def _d(name):
@@ -69,13 +33,17 @@ def _d(name):
 
 
 class Explanation:
-    """The steps of one backward pass: `str()` for text, iterate for rows, HTML in Jupyter.
+    """The steps of one backward pass: `str()` for text, iterate for rows, HTML in Jupyter,
+    `.frames()` / `.to_html(path)` for a picture per step.
 
     `totals[node]` is d(root)/d(node) for every node the pass reached (leaves included).
     """
 
-    def __init__(self, root_name, steps, totals, scalar, exprs):
-        self.root_name, self.steps, self.totals, self.scalar, self.exprs = root_name, steps, totals, scalar, exprs
+    def __init__(self, root, names, steps, pairs, totals, scalar, exprs):
+        self.root, self.names, self.steps, self.totals, self.scalar = root, names, steps, totals, scalar
+        self.root_name = names[root]
+        self.exprs = {names[n]: e for n, e in exprs.items()}
+        self.pairs = pairs  # (node, parent) objects of each step, for the pictures
 
     def __iter__(self):
         return iter(self.steps)
@@ -85,6 +53,24 @@ class Explanation:
 
     def _v(self, x):
         return f"{x:.6g}" if self.scalar else summarize(x)
+
+    def head(self, s):
+        """The line introducing a node: its expression and its upstream gradient."""
+        eq = self.exprs.get(s.node, s.node)
+        name = s.node if eq == s.node else f"{s.node} = {eq}"
+        return f"{name}   upstream {_d(self.root_name)}/{_d(s.node)} = {self._v(s.upstream)}"
+
+    def line(self, s):
+        """One step as the chain rule with its numbers."""
+        r = self.root_name
+        up, dp = f"{_d(r)}/{_d(s.node)}", f"{_d(r)}/{_d(s.parent)}"
+        if not self.scalar:
+            return f"{dp} += vjp({up}) = {self._v(s.product)}   (total {self._v(s.total)})"
+        # The root's own local derivative is written with its expression: d(r)/d(parent) is the total.
+        local = _d(self.exprs.get(s.node, s.node) if s.node == r else s.node)
+        factor = "(not needed)" if s.local is None else f"{s.local:.6g}"
+        return (f"{dp} += {up} * {local}/{_d(s.parent)} = {s.upstream:.6g} * {factor}"
+                f" = {s.product:.6g}   (total {s.total:.6g})")
 
     def __str__(self):
         r = self.root_name
@@ -97,18 +83,9 @@ class Explanation:
         last = None
         for s in self.steps:
             if s.node != last:
-                eq = self.exprs.get(s.node, s.node)
-                head = s.node if eq == s.node else f"{s.node} = {eq}"
-                lines.append(f"{head}   upstream {_d(r)}/{_d(s.node)} = {self._v(s.upstream)}")
+                lines.append(self.head(s))
                 last = s.node
-            up, dp = f"{_d(r)}/{_d(s.node)}", f"{_d(r)}/{_d(s.parent)}"
-            # The root's own local derivative is written with its expression: d(r)/d(parent) is the total.
-            local = _d(self.exprs.get(s.node, s.node) if s.node == r else s.node)
-            if self.scalar:
-                lines.append(f"  {dp} += {up} * {local}/{_d(s.parent)} = {s.upstream:.6g} * {s.local:.6g}"
-                             f" = {s.product:.6g}   (total {s.total:.6g})")
-            else:
-                lines.append(f"  {dp} += vjp({up}) = {self._v(s.product)}   (total {self._v(s.total)})")
+            lines.append("  " + self.line(s))
         return "\n".join(lines)
 
     def __repr__(self):
@@ -120,11 +97,25 @@ class Explanation:
                 "product", f"total {_d(r)}/d(parent)"]
         rows = ["<tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in head) + "</tr>"]
         for s in self.steps:
-            local = "vjp" if s.local is None else self._v(s.local)
+            local = ("vjp" if not self.scalar else "not needed") if s.local is None else self._v(s.local)
             cells = [s.node, s.op, s.parent, self._v(s.upstream), local, self._v(s.product), self._v(s.total)]
             rows.append("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + "</tr>")
         note = "" if self.scalar else "<p>Tensor products are vector-Jacobian products; values are summaries.</p>"
         return f"<p>Backward pass of <b>{html.escape(r)}</b></p>{note}<table>{''.join(rows)}</table>"
+
+    def frames(self, rankdir="LR"):
+        """One picture per step (a list of `Frame`): the node being processed, the edge carrying
+        its gradient to the parent, the gradient added, and the chain-rule line."""
+        from .stepthrough import frames
+
+        return frames(self, rankdir)
+
+    def to_html(self, path=None, rankdir="LR"):
+        """The step-through as one self-contained HTML page (inline SVGs, a slider, no network);
+        written to `path` when given, returned as text either way."""
+        from .stepthrough import to_html
+
+        return to_html(self, path, rankdir)
 
 
 def explain_backward(root, retain_graph=False, names=None):
@@ -138,35 +129,32 @@ def explain_backward(root, retain_graph=False, names=None):
         raise TypeError(f"explain_backward: expected a Value or a Tensor, got {type(root).__name__}")
     if not root.requires_grad:
         raise ValueError("explain_backward: the root does not require grad, so it has no graph to explain")
-    order = toposort([root])
-    if any(n._backward is _freed for n in order):
-        raise RuntimeError("explain_backward: this graph was already freed by a backward(); build it again, "
-                           "or call the earlier backward(retain_graph=True)")
     scalar = isinstance(root, Value)
     if not scalar and root.data.size != 1:
         raise ValueError(f"explain_backward: the root must hold one number, got shape {root.data.shape}")
+    order = toposort([root])
     seen = set(order)
     extra = [p for n in order for p in n._parents if p not in seen]
     given = {id(t): name for name, t in (names or {}).items()}
-    names, exprs = _names(order, extra, given)
-    if not _label(root, given):
+    names, exprs = node_names(order, extra, given)
+    if not label_of(root, given):
         # An unnamed output is called L, so that every line reads dL/d(...).
-        exprs["L"] = exprs.get(names[root], names[root])
+        exprs.setdefault(root, names[root])
         names[root] = "L"
-    totals = {root: 1.0 if scalar else np.ones_like(root.data)}
-    steps = []
-    for node in reversed(order):  # the walker's order: every node's total is complete when reached
-        g, fn = totals.get(node), node._backward
-        if g is None or fn is None:
-            continue
-        inputs = [p.data for p in node._parents]
-        products = fn(g, node.data, *inputs)
-        local = fn(1.0, node.data, *inputs) if scalar else [None] * len(products)
-        for p, gp, lp in zip(node._parents, products, local):
-            if gp is None or not p.requires_grad:
-                continue
-            gp = p._fit_grad(gp)
-            totals[p] = totals[p] + gp if p in totals else gp
-            steps.append(Step(names[node], node._op, names[p], g, lp, gp, totals[p]))
-    root.backward(retain_graph=retain_graph)
-    return Explanation(names[root], steps, totals, scalar, exprs)
+    seed = 1.0 if scalar else np.ones_like(root.data)
+    totals, steps, pairs = {root: seed}, [], []
+
+    def observe(node, parent, upstream, product):
+        totals[parent] = totals[parent] + product if parent in totals else product
+        # A backward is linear in its upstream gradient, so the local derivative is the ratio;
+        # with a zero upstream the product is zero whatever the local derivative is.
+        local = (product / upstream if upstream != 0 else None) if scalar else None
+        steps.append(Step(names[node], node._op, names[parent], upstream, local, product, totals[parent]))
+        pairs.append((node, parent))
+
+    try:
+        run_backward([root], [seed], retain_graph=retain_graph, observer=observe)
+    except GraphFreedError:
+        raise RuntimeError("explain_backward: this graph was already freed by a backward(); build it again, "
+                           "or call the earlier backward(retain_graph=True)") from None
+    return Explanation(root, names, steps, pairs, totals, scalar, exprs)

@@ -97,7 +97,7 @@ class Module:
         if label is None:
             label = self.scope_label()
             object.__setattr__(self, "_scope_label", label)
-        with scope(label):
+        with scope(label, self):
             out = self.forward(*args, **kwargs)
         if _RECORDING:
             _RECORDING[-1].append((self, out))

@@ -89,7 +89,10 @@ def test_random_value_graphs_match_backward(seed):
     assert got == pytest.approx([x.grad for x in leaves2], rel=1e-12, abs=1e-15)
     assert [x.grad for x in leaves] == pytest.approx([x.grad for x in leaves2], rel=1e-12, abs=1e-15)
     for s in e:
-        assert s.product == pytest.approx(s.upstream * s.local, rel=1e-12, abs=1e-15)
+        if s.local is None:  # a zero upstream gradient: the product is zero whatever the local derivative
+            assert s.upstream == 0 and s.product == 0
+        else:
+            assert s.product == pytest.approx(s.upstream * s.local, rel=1e-12, abs=1e-15)
 
 
 def _random_tensor_graph(seed):
@@ -170,3 +173,43 @@ def test_separate_equal_expressions_get_separate_names():
     e = explain_backward(out)
     assert len({s.node for s in e}) == len({id(n) for n in e.totals} - {id(a), id(b)})
     assert e.totals[a] == pytest.approx(a.grad) and a.grad == pytest.approx(3.0 + (1 - math.tanh(6.0) ** 2) * 3.0)
+
+
+class _Counting:
+    """Wraps every backward function of a graph to count its calls."""
+
+    def __init__(self, root):
+        from autograd import toposort
+
+        self.calls = {}
+        for n in toposort([root]):
+            if n._backward is not None:
+                n._backward = self._wrap(n, n._backward)
+
+    def _wrap(self, node, fn):
+        def counted(*args):
+            self.calls[id(node)] = self.calls.get(id(node), 0) + 1
+            return fn(*args)
+
+        return counted
+
+
+@pytest.mark.parametrize("kind", ["value", "tensor"])
+def test_each_backward_runs_once_per_explanation(kind):
+    if kind == "value":
+        root, _ = lesson()
+    else:
+        root, _ = _random_tensor_graph(3)
+    counter = _Counting(root)
+    e = explain_backward(root)
+    assert counter.calls and set(counter.calls.values()) == {1}
+    assert len({s.node for s in e}) == len(counter.calls)
+
+
+def test_zero_upstream_writes_the_local_derivative_as_not_needed():
+    a = Value(-1.0, label="a")
+    out = (a * 3.0).relu()  # relu'(-3) = 0: nothing flows back to a*3
+    e = explain_backward(out)
+    step = next(s for s in e if s.parent == "a")
+    assert step.upstream == 0 and step.local is None and step.product == 0
+    assert "* (not needed) = 0" in str(e)

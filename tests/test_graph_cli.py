@@ -106,12 +106,11 @@ def test_model_from_layer_sizes(tmp_path, capsys):
     out = tmp_path / "mlp.json"
     assert main(["graph", "--model", "3,4,2", "--batch", "5", "--explain", "-o", str(out)]) == 0
     g = json.loads(out.read_text())
-    params = {n["label"]: n for n in g["nodes"] if n["kind"] == "param"}
-    assert set(params) == {"0.weight", "0.bias", "2.weight", "2.bias"}
-    assert params["0.weight"]["shape"] == [4, 3] and params["0.weight"]["grad"] is not None
-    # d(sum of outputs)/d(last bias) is the batch size for every output
-    assert params["2.bias"]["grad"] == {"values": [5.0, 5.0]}
-    assert {"Linear(3→4)", "ReLU", "Linear(4→2)"} <= {n["scope"] for n in g["nodes"]}
+    blocks = {n["label"]: n for n in g["nodes"] if n["kind"] == "block"}
+    assert set(blocks) == {"Linear(3→4)", "ReLU", "Linear(4→2)"}
+    assert blocks["Linear(3→4)"]["params"][0].startswith("weight (4, 3)  ‖grad‖ ")
+    # d(sum of outputs)/d(last bias) is the batch size for every output: norm 5·√2
+    assert blocks["Linear(4→2)"]["params"][1] == f"bias (2,)  ‖grad‖ {5 * 2 ** 0.5:.4g}"
     assert "dL/d(2.bias) += vjp(" in capsys.readouterr().out
 
 
@@ -122,7 +121,7 @@ def test_model_from_a_saved_file(tmp_path):
     out = tmp_path / "m.dot"
     assert main(["graph", "--model", str(path), "-o", str(out)]) == 0
     dot = out.read_text()
-    assert 'label="Linear(2→3)"' in dot and "tanh" in dot and "random batch of 2" in dot
+    assert "Linear(2→3) | weight (3, 2)" in dot and "Tanh" in dot and "random batch of 2" in dot
 
 
 def test_model_errors(capsys, tmp_path):

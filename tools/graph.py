@@ -1,5 +1,7 @@
 """`chainrule graph "(a*b + c).tanh()" --set a=2,b=-3,c=10 -o out.svg`: draw an expression's graph
-(or a model's: `chainrule graph --model 3,4,2 -o mlp.svg`).
+(or a model's: `chainrule graph --model 3,4,2 -o mlp.svg`). `--param a,b` draws those names as
+parameters (the others given with --set are inputs); `--explain --html steps.html` also writes
+the backward pass as a step-through page.
 
 The expression is parsed with `ast` and evaluated by walking the tree, never with `eval`:
 only names given with --set, numbers, + - * / ** (and unary -), and the functions in
@@ -172,11 +174,40 @@ def model_loss(spec, batch=2, seed=0):
     return loss, dict(model.named_parameters()), f"{spec}: sum of outputs on a random batch of {batch}"
 
 
+def _params(specs, values):
+    """The names given to --param, each of which must have been given a value with --set."""
+    wanted = [n.strip() for spec in specs for n in spec.split(",") if n.strip()]
+    unknown = [n for n in wanted if n not in values]
+    if unknown:
+        raise ExpressionError(f"--param: {', '.join(unknown)} not given with --set "
+                              f"(given: {', '.join(values) or 'none'})")
+    return wanted
+
+
+def _leaves(root):
+    """The leaves of an expression's graph (the Values made for the --set names among them)."""
+    seen, stack, out = set(), [root], []
+    while stack:
+        n = stack.pop()
+        if id(n) not in seen:
+            seen.add(id(n))
+            out += [] if n._parents else [n]
+            stack.extend(n._parents)
+    return out
+
+
 def main(args):
     if (args.expression is None) == (args.model is None):
         print("chainrule graph: error: give either an expression or --model (not both)", file=sys.stderr)
         return 2
-    names, title = None, args.title or ""
+    if args.html and not args.explain:
+        print("chainrule graph: error: --html writes the step-through of --explain: add --explain", file=sys.stderr)
+        return 2
+    if args.param and args.model:
+        print("chainrule graph: error: --param names expression variables; a model's parameters are known",
+              file=sys.stderr)
+        return 2
+    names, params, title = None, None, args.title or ""
     folder = os.path.dirname(args.output or "")
     if folder and not os.path.isdir(folder):
         print(f"chainrule graph: error: cannot write {args.output!r}: the directory {folder!r} does not exist",
@@ -187,7 +218,10 @@ def main(args):
             root, names, auto = model_loss(args.model, args.batch)
             title = title or auto
         else:
-            root = evaluate(args.expression, parse_values(args.set))
+            values = parse_values(args.set)
+            wanted = set(_params(args.param, values))
+            root = evaluate(args.expression, values)
+            params = [leaf for leaf in _leaves(root) if leaf.label in wanted]
     except (ExpressionError, ArithmeticError, ValueError, OSError) as e:
         print(f"chainrule graph: error: {e}", file=sys.stderr)
         return 2
@@ -196,11 +230,21 @@ def main(args):
         print(f"chainrule graph: error: cannot tell the format of {args.output!r}; use an extension or --format "
               f"({', '.join(_FORMATS)})", file=sys.stderr)
         return 2
+    # Drawn first: the drawing asks the walker for every node's gradient and keeps the graph,
+    # which the backward pass below (explained or not) then frees.
+    graph = draw_graph(root, rankdir=args.rankdir, title=title, names=names, params=params)
     if args.explain:
-        print(explain_backward(root, names=names))
+        explanation = explain_backward(root, names=names)
+        print(explanation)
+        if args.html:
+            try:
+                explanation.to_html(args.html)
+            except (RuntimeError, OSError, subprocess.SubprocessError) as e:
+                print(f"chainrule graph: error: {e}", file=sys.stderr)
+                return 1
+            print(f"wrote {args.html} ({len(explanation)} steps)", file=sys.stderr)
     else:
         root.backward()
-    graph = draw_graph(root, rankdir=args.rankdir, title=title, names=names)
     render = {"dot": lambda: graph.source.encode(), "json": lambda: graph.to_json().encode(),
               "svg": lambda: graph.svg().encode(), "png": lambda: graph.pipe("png")}[fmt]
     try:
@@ -228,7 +272,12 @@ def register(sub):
                    help="values of the names, e.g. --set a=2,b=-3,c=10 (may be repeated)")
     p.add_argument("-o", "--output", help="file to write; the format follows its extension (default: DOT to stdout)")
     p.add_argument("-f", "--format", choices=_FORMATS, help="output format (overrides the extension)")
-    p.add_argument("--rankdir", default="LR", choices=("LR", "TB", "RL", "BT"), help="layout direction (default LR)")
+    p.add_argument("--param", action="append", default=[], metavar="NAME,...",
+                   help="names given with --set that are parameters (drawn as such); the others are inputs")
+    p.add_argument("--rankdir", choices=("LR", "TB", "RL", "BT"),
+                   help="layout direction (default: LR, or TB for models and summarised graphs)")
     p.add_argument("--title", help="a title drawn above the graph")
     p.add_argument("--explain", action="store_true", help="also print the backward pass step by step")
+    p.add_argument("--html", metavar="PATH", help="with --explain: also write the step-through (a picture per "
+                   "step) as one self-contained HTML file")
     p.set_defaults(func=main)
