@@ -59,6 +59,11 @@ def einsum(subscripts, *operands, optimize=False):
         operands = tuple(operands[0])  # PyTorch also takes the operands as one list
     operands = [as_tensor(x, op="einsum") for x in operands]
     inputs, output, spare = _parse(subscripts, [x.ndim for x in operands])
+    for subs, x in zip(inputs, operands):
+        for c in set(subs):
+            dims = [n for d, n in zip(subs, x.shape) if d == c]
+            if len(set(dims)) > 1:
+                raise ValueError(f"einsum: repeated letter {c!r} on one operand needs equal dims, got {dims}")
     sizes = {}
     for k, (subs, x) in enumerate(zip(inputs, operands)):
         for c, n in zip(subs, x.shape):
@@ -70,11 +75,6 @@ def einsum(subscripts, *operands, optimize=False):
     # Size-1 dims broadcast by an explicit expand, so that the backward sees equal sizes.
     operands = [x if all(n == sizes[c] for c, n in zip(subs, x.shape)) else
                 broadcast_to(x, tuple(sizes[c] for c in subs)) for subs, x in zip(inputs, operands)]
-    for subs, x in zip(inputs, operands):
-        for c in set(subs):
-            dims = [n for d, n in zip(subs, x.shape) if d == c]
-            if len(set(dims)) > 1:
-                raise ValueError(f"einsum: repeated letter {c!r} on one operand needs equal dims, got {dims}")
     spare = "".join(spare)
     spec = ",".join(inputs) + "->" + output
     out = np.einsum(spec, *[x.data for x in operands], optimize=len(operands) > 2)
