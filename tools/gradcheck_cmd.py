@@ -33,6 +33,20 @@ def check_all(ops=OPS, second_order=False, seed=0, out=print):
     return failures
 
 
+def _shapes(shapes):
+    return " ".join("x".join(str(n) for n in s) if len(s) else "()" for s in shapes)
+
+
+def list_ops(ops=OPS, out=print):
+    """The op table: each op's name, its inputs' shape sets, and whether it is compared with PyTorch."""
+    width = max(len(op.name) for op in ops)
+    out(f"{'op':<{width}}  {'torch':<5}  input shapes (one set of inputs between bars)")
+    for op in ops:
+        torch = "yes" if op.torch is not None else "-"
+        out(f"{op.name:<{width}}  {torch:<5}  {' | '.join(_shapes(s) for s in op.shapes)}")
+    out(f"{len(ops)} ops")
+
+
 def register(sub):
     p = sub.add_parser("gradcheck", help="gradcheck every op of the table in float64 and print a pass/fail report")
     p.add_argument("--op", action="append", default=[], metavar="NAME", help="check only these ops (may be repeated)")
@@ -44,8 +58,7 @@ def register(sub):
 
 def main(args):
     if args.list:
-        for op in OPS:
-            print(f"{op.name}: shapes {list(op.shapes)}")
+        list_ops()
         return 0
     ops = OPS
     if args.op:
