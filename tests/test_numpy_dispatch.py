@@ -67,6 +67,12 @@ CASES = [
     ("matrix_power", lambda x: np.linalg.matrix_power(x, 3), [SQ]), ("inv", np.linalg.inv, [SQ]),
     ("det", np.linalg.det, [SQ]), ("slogdet", lambda x: np.linalg.slogdet(x)[1], [SQ]),
     ("solve", np.linalg.solve, [SQ, V[:3]]), ("cholesky", lambda x: np.linalg.cholesky(x @ x.T), [SQ]),
+    ("linalg.vector_norm", lambda x: np.linalg.vector_norm(x, axis=1, ord=3), [M]),
+    ("linalg.matrix_norm", lambda x: np.linalg.matrix_norm(x, ord=1), [M]),
+    ("linalg.cross", np.linalg.cross, [M[:, :3], M[:, 1:]]), ("linalg.outer", np.linalg.outer, [V, V]),
+    ("linalg.tensordot", lambda a, b: np.linalg.tensordot(a, b, axes=1), [M, M.T]),
+    ("linalg.trace", np.linalg.trace, [M]), ("linalg.diagonal", lambda x: np.linalg.diagonal(x, offset=1), [M]),
+    ("take", lambda x: np.take(x, [[0, 2], [2, 2]], axis=1), [M]), ("take flat", lambda x: np.take(x, [5, 0]), [M]),
 ]
 
 
@@ -94,6 +100,13 @@ def test_no_gradient_functions_give_tensors_of_counts_and_tests():
     assert np.argsort(x, axis=1).tolist() == np.argsort(x.data, axis=1).tolist()
     assert np.isnan(x).dtype == bool and (np.floor_divide(x, 0.7).data == x.data // 0.7).all()
     assert not (x // 0.7).requires_grad  # piecewise constant with no gradient, as numpy's floor_divide
+
+
+def test_creation_from_a_tensor_gives_tensors():
+    x = Tensor(M, requires_grad=True)
+    for out, expected in [(np.zeros_like(x), np.zeros_like(M)), (np.ones_like(x), np.ones_like(M)),
+                          (np.full_like(x, 2.5), np.full_like(M, 2.5)), (np.empty_like(x), np.zeros_like(M))]:
+        assert isinstance(out, Tensor) and not out.requires_grad and np.array_equal(out.data, expected)
 
 
 def test_a_numpy_function_without_a_differentiable_version_is_refused_by_name():

@@ -156,6 +156,20 @@ FUNCTIONS.update({
         a, b, -1 if axis is None else axis),
     np.linalg.matrix_power: L.matrix_power, np.linalg.inv: D.inv, np.linalg.det: D.det,
     np.linalg.slogdet: D.slogdet, np.linalg.solve: D.solve, np.linalg.cholesky: D.cholesky,
+    np.linalg.vector_norm: lambda x, axis=None, keepdims=False, ord=2: N.vector_norm(x, ord, axis, keepdims),
+    np.linalg.matrix_norm: lambda x, keepdims=False, ord="fro": N.matrix_norm(x, ord, (-2, -1), keepdims),
+    np.linalg.cross: lambda a, b, axis=-1: L.cross(a, b, axis), np.linalg.outer: L.outer,
+    np.linalg.tensordot: lambda a, b, axes=2: L.tensordot(a, b, axes), np.linalg.matmul: L.matmul,
+    np.linalg.trace: lambda x, offset=0, dtype=None: I.trace(x, offset, -2, -1),
+    np.linalg.diagonal: lambda x, offset=0: I.diagonal(x, offset, -2, -1),
+    np.take: lambda a, indices, axis=None, out=None, mode="raise": (
+        S.getitem(S.reshape(a, -1), np.asarray(getattr(indices, "data", indices))) if axis is None else
+        S.getitem(a, (slice(None),) * (axis % a.ndim) + (np.asarray(getattr(indices, "data", indices)),))),
+    # Creation from a Tensor's shape: new Tensors, outside the graph.
+    np.zeros_like: lambda a, dtype=None, **_: Tensor(np.zeros_like(a.data, dtype=dtype)),
+    np.ones_like: lambda a, dtype=None, **_: Tensor(np.ones_like(a.data, dtype=dtype)),
+    np.empty_like: lambda a, dtype=None, **_: Tensor(np.zeros_like(a.data, dtype=dtype)),
+    np.full_like: lambda a, fill_value, dtype=None, **_: Tensor(np.full_like(a.data, fill_value, dtype=dtype)),
 })
 
 
