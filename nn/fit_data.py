@@ -2,6 +2,8 @@
 into batches of Tensors in the model's dtype, and targets checked against the model's outputs
 before any training starts (shapes, class ranges, lengths), with errors naming the argument.
 """
+import copy
+
 import numpy as np
 
 from autograd import Tensor, no_grad
@@ -88,16 +90,14 @@ class Batches:
         cut = n - int(n * fraction)
         if cut in (0, n):
             raise ValueError(f"fit: validation_split={fraction} leaves an empty part of {n} samples")
-        parts = []
-        for sl in (slice(None, cut), slice(cut, None)):
-            part = object.__new__(Batches)
-            part.__dict__.update(self.__dict__)
-            part.inputs, part.targets = [a[sl] for a in self.inputs], [a[sl] for a in self.targets]
-            loader = self.loader
-            part.loader = DataLoader(TensorDataset(*part.inputs, *part.targets), loader.batch_size,
-                                     loader.shuffle and sl.start is None, seed=loader.seed)
-            parts.append(part)
-        return parts
+        return self._rows(slice(None, cut), self.loader.shuffle), self._rows(slice(cut, None), False)
+
+    def _rows(self, rows, shuffle):
+        part = copy.copy(self)
+        part.inputs, part.targets = [a[rows] for a in self.inputs], [a[rows] for a in self.targets]
+        part.loader = DataLoader(TensorDataset(*part.inputs, *part.targets), self.loader.batch_size, shuffle,
+                                 seed=self.loader.seed)
+        return part
 
     def __len__(self):
         return len(self.loader)

@@ -223,3 +223,14 @@ def test_predict_needs_no_compile_and_a_loaded_model_predicts():
     np.testing.assert_allclose(model.predict(X, batch_size=7), expected, rtol=1e-6)
     with pytest.raises(RuntimeError, match="compile"):
         model.evaluate(X, y)
+
+
+def test_validation_split_holds_out_the_last_samples():
+    X, y = _blobs(100)
+    model = _model()
+    model.compile("sgd", "cross_entropy")
+    history = model.fit(X, y, epochs=1, validation_split=0.2, verbose=0, seed=0).history
+    expected = F.cross_entropy(Tensor(model.predict(X[80:])), y[80:]).item()
+    assert history["val_loss"][0] == pytest.approx(expected, rel=1e-5)
+    with pytest.raises(ValueError, match="validation_split must be in"):
+        model.fit(X, y, validation_split=1.5, verbose=0)
