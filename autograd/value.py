@@ -1,8 +1,9 @@
 """`Value`: a scalar that remembers how it was computed.
 
-Each op computes its result and, right beside it, the local derivatives used by
-`backward()`. Backward functions capture only constants, never the nodes, so the
-graph holds no reference cycles and is freed by reference counting alone.
+Each op computes its result, and right under it a staticmethod `_<op>_bw(g, out, *inputs)`
+returns the gradient of each input from the upstream gradient `g` (the walker's contract,
+see `graph.py`). Backward functions capture only constants, never the nodes, so the graph
+holds no reference cycles and is freed by reference counting alone.
 Conventions at kinks: relu'(0) = 0, abs'(0) = 0, leaky_relu'(0) = slope.
 """
 import math
@@ -82,67 +83,6 @@ def _dpow(a, k):
     return k * _pow(a, k - 1, "pow")
 
 
-def _add_bw(g, out, a, b):
-    return g, g
-
-
-def _sub_bw(g, out, a, b):
-    return g, -g
-
-
-def _mul_bw(g, out, a, b):
-    return g * b, g * a
-
-
-def _div_bw(g, out, a, b):
-    return g / b, -g * out / b
-
-
-def _powc_bw(g, out, a, k):
-    return g * _dpow(a, k), None
-
-
-def _pow_bw(g, out, a, b):
-    # d/db of a**b is a**b * log(a); at a == 0 its limit is 0 (b > 0).
-    return g * _dpow(a, b), (g * out * math.log(a) if a > 0 else 0.0)
-
-
-def _neg_bw(g, out, a):
-    return (-g,)
-
-
-def _exp_bw(g, out, a):
-    return (g * out,)
-
-
-def _log_bw(g, out, a):
-    return (g / a,)
-
-
-def _sqrt_bw(g, out, a):
-    return (g * 0.5 / out if out > 0 else math.inf * g,)
-
-
-def _tanh_bw(g, out, a):
-    return (g * (1.0 - out * out),)
-
-
-def _sigmoid_bw(g, out, a):
-    return (g * out * (1.0 - out),)
-
-
-def _relu_bw(g, out, a):
-    return (g if a > 0 else 0.0,)
-
-
-def _abs_bw(g, out, a):
-    return (g if a > 0 else -g if a < 0 else 0.0,)
-
-
-def _softplus_bw(g, out, a):
-    return (g * _sigmoid(a),)
-
-
 class Value:
     """A float `data` with a `grad` filled in by `backward()`.
 
@@ -171,7 +111,11 @@ class Value:
     def __add__(self, other):
         if type(other) is not Value:
             other = _wrap("add", other)
-        return _new(self.data + other.data, (self, other), _add_bw, "+")
+        return _new(self.data + other.data, (self, other), Value._add_bw, "+")
+
+    @staticmethod
+    def _add_bw(g, out, a, b):
+        return g, g
 
     def __radd__(self, other):
         return _wrap("add", other) + self
@@ -179,7 +123,11 @@ class Value:
     def __sub__(self, other):
         if type(other) is not Value:
             other = _wrap("sub", other)
-        return _new(self.data - other.data, (self, other), _sub_bw, "-")
+        return _new(self.data - other.data, (self, other), Value._sub_bw, "-")
+
+    @staticmethod
+    def _sub_bw(g, out, a, b):
+        return g, -g
 
     def __rsub__(self, other):
         return _wrap("sub", other) - self
@@ -187,7 +135,11 @@ class Value:
     def __mul__(self, other):
         if type(other) is not Value:
             other = _wrap("mul", other)
-        return _new(self.data * other.data, (self, other), _mul_bw, "*")
+        return _new(self.data * other.data, (self, other), Value._mul_bw, "*")
+
+    @staticmethod
+    def _mul_bw(g, out, a, b):
+        return g * b, g * a
 
     def __rmul__(self, other):
         return _wrap("mul", other) * self
@@ -197,23 +149,40 @@ class Value:
             other = _wrap("div", other)
         if other.data == 0.0:
             raise ZeroDivisionError(f"div: {self.data} / 0 (division by zero)")
-        return _new(self.data / other.data, (self, other), _div_bw, "/")
+        return _new(self.data / other.data, (self, other), Value._div_bw, "/")
+
+    @staticmethod
+    def _div_bw(g, out, a, b):
+        return g / b, -g * out / b
 
     def __rtruediv__(self, other):
         return _wrap("div", other) / self
 
     def __neg__(self):
-        return _new(-self.data, (self,), _neg_bw, "neg")
+        return _new(-self.data, (self,), Value._neg_bw, "neg")
+
+    @staticmethod
+    def _neg_bw(g, out, a):
+        return (-g,)
 
     def __pow__(self, other):
         if type(other) is not Value:
             other = _wrap("pow", other)
         a, b = self.data, other.data
         if not other.requires_grad:
-            return _new(_pow(a, b, "pow"), (self, other), _powc_bw, "**")
+            return _new(_pow(a, b, "pow"), (self, other), Value._powc_bw, "**")
         if a < 0:
             raise ValueError(f"pow: base {a} must be >= 0 when the exponent is a Value (d/dexponent needs log(base))")
-        return _new(_pow(a, b, "pow"), (self, other), _pow_bw, "**")
+        return _new(_pow(a, b, "pow"), (self, other), Value._pow_bw, "**")
+
+    @staticmethod
+    def _powc_bw(g, out, a, k):
+        return g * _dpow(a, k), None
+
+    @staticmethod
+    def _pow_bw(g, out, a, b):
+        # d/db of a**b is a**b * log(a); at a == 0 its limit is 0 (b > 0).
+        return g * _dpow(a, b), (g * out * math.log(a) if a > 0 else 0.0)
 
     def __rpow__(self, other):
         return _wrap("pow", other) ** self
@@ -224,40 +193,72 @@ class Value:
             y = math.exp(self.data)
         except OverflowError:
             y = math.inf
-        return _new(y, (self,), _exp_bw, "exp")
+        return _new(y, (self,), Value._exp_bw, "exp")
+
+    @staticmethod
+    def _exp_bw(g, out, a):
+        return (g * out,)
 
     def log(self):
         if self.data <= 0:
             raise ValueError(f"log: input must be > 0, got {self.data}")
-        return _new(math.log(self.data), (self,), _log_bw, "log")
+        return _new(math.log(self.data), (self,), Value._log_bw, "log")
+
+    @staticmethod
+    def _log_bw(g, out, a):
+        return (g / a,)
 
     def sqrt(self):
         if self.data < 0:
             raise ValueError(f"sqrt: input must be >= 0, got {self.data}")
-        return _new(math.sqrt(self.data), (self,), _sqrt_bw, "sqrt")
+        return _new(math.sqrt(self.data), (self,), Value._sqrt_bw, "sqrt")
+
+    @staticmethod
+    def _sqrt_bw(g, out, a):
+        return (g * 0.5 / out if out > 0 else math.inf * g,)
 
     def tanh(self):
-        return _new(math.tanh(self.data), (self,), _tanh_bw, "tanh")
+        return _new(math.tanh(self.data), (self,), Value._tanh_bw, "tanh")
+
+    @staticmethod
+    def _tanh_bw(g, out, a):
+        return (g * (1.0 - out * out),)
 
     def sigmoid(self):
-        return _new(_sigmoid(self.data), (self,), _sigmoid_bw, "sigmoid")
+        return _new(_sigmoid(self.data), (self,), Value._sigmoid_bw, "sigmoid")
+
+    @staticmethod
+    def _sigmoid_bw(g, out, a):
+        return (g * out * (1.0 - out),)
 
     def relu(self):
-        return _new(self.data if self.data > 0 else 0.0, (self,), _relu_bw, "relu")
+        return _new(self.data if self.data > 0 else 0.0, (self,), Value._relu_bw, "relu")
+
+    @staticmethod
+    def _relu_bw(g, out, a):
+        return (g if a > 0 else 0.0,)
 
     def leaky_relu(self, slope=0.01):
         x = self.data
         return _new(x if x > 0 else slope * x, (self,), lambda g, out, a: (g if a > 0 else g * slope,), "leaky_relu")
 
     def abs(self):
-        return _new(abs(self.data), (self,), _abs_bw, "abs")
+        return _new(abs(self.data), (self,), Value._abs_bw, "abs")
+
+    @staticmethod
+    def _abs_bw(g, out, a):
+        return (g if a > 0 else -g if a < 0 else 0.0,)
 
     __abs__ = abs
 
     def softplus(self):
         # log(1 + e^x) = max(x, 0) + log1p(e^-|x|): no overflow for large |x|.
         x = self.data
-        return _new(max(x, 0.0) + math.log1p(math.exp(-abs(x))), (self,), _softplus_bw, "softplus")
+        return _new(max(x, 0.0) + math.log1p(math.exp(-abs(x))), (self,), Value._softplus_bw, "softplus")
+
+    @staticmethod
+    def _softplus_bw(g, out, a):
+        return (g * _sigmoid(a),)
 
     # Graph.
     def backward(self, retain_graph=False):
