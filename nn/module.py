@@ -11,6 +11,8 @@ import numpy as np
 
 from autograd import Tensor, scope
 
+from .summary import summary  # summary knows modules only through their methods: no import cycle
+
 __all__ = ["Parameter", "Module", "Sequential", "ModuleList"]
 
 
@@ -34,8 +36,15 @@ class Parameter(Tensor):
 
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
 
-# While `summary` runs a forward pass, every module call appends (module, output) here.
-_RECORDING = []
+
+class RemovableHandle:
+    """What `register_forward_hook` returns: `.remove()` takes the hook away again."""
+
+    def __init__(self, hooks, key):
+        self.hooks, self.key = hooks, key
+
+    def remove(self):
+        self.hooks.pop(self.key, None)
 
 
 class Module:
@@ -48,6 +57,7 @@ class Module:
         object.__setattr__(self, "_parameters", OrderedDict())
         object.__setattr__(self, "_modules", OrderedDict())
         object.__setattr__(self, "_buffers", OrderedDict())
+        object.__setattr__(self, "_forward_hooks", OrderedDict())
         object.__setattr__(self, "training", True)
         return self
 
@@ -99,9 +109,16 @@ class Module:
             object.__setattr__(self, "_scope_label", label)
         with scope(label, self):
             out = self.forward(*args, **kwargs)
-        if _RECORDING:
-            _RECORDING[-1].append((self, out))
+        for hook in self._forward_hooks.values():
+            hook(self, args, out)
         return out
+
+    def register_forward_hook(self, hook):
+        """Call `hook(module, inputs, output)` after every call of this module (e.g. `nn.summary`
+        records output shapes this way); returns a handle whose `.remove()` stops it."""
+        key = max(self._forward_hooks, default=-1) + 1
+        self._forward_hooks[key] = hook
+        return RemovableHandle(self._forward_hooks, key)
 
     def scope_label(self):
         """A short description used to group this module's nodes in rendered graphs."""
@@ -246,8 +263,6 @@ class Module:
 
     def summary(self, input_shape, dtype=np.float32, file=None):
         """Print a Keras-like table of layers, output shapes and parameter counts; see `nn.summary`."""
-        from .summary import summary
-
         return summary(self, input_shape, dtype, file)
 
     # Display.

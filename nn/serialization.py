@@ -36,14 +36,15 @@ def register(cls):
 
 
 def _registry():
-    """Registered classes, and the Module classes that `nn` exports (looked up on first use)."""
+    """Registered classes, and nn's own public Module classes (found on first use as the
+    subclasses of `Module` defined in the `nn` package, so this file needs no `import nn`)."""
     if "Linear" not in _REGISTRY:
-        import nn
-
-        for name in nn.__all__:
-            obj = getattr(nn, name)
-            if isinstance(obj, type) and issubclass(obj, Module):
-                _REGISTRY.setdefault(obj.__name__, obj)
+        stack = [Module]
+        while stack:
+            cls = stack.pop()
+            stack.extend(cls.__subclasses__())
+            if cls.__module__.split(".")[0] == "nn" and not cls.__name__.startswith("_"):
+                _REGISTRY.setdefault(cls.__name__, cls)
     return _REGISTRY
 
 

@@ -5,8 +5,6 @@ import numpy as np
 
 from autograd import Tensor, no_grad
 
-from . import module as _module
-
 __all__ = ["summary"]
 
 
@@ -28,13 +26,15 @@ def summary(model, input_shape, dtype=np.float32, file=None):
     inputs = [Tensor(np.zeros((1,) + tuple(s), dtype=dtype)) for s in shapes]
     names = {id(m): name for name, m in model.named_modules()}
     modes = [(m, m.training) for m in model.modules()]
-    _module._RECORDING.append([])
+    calls = []  # (module, output) of every module call, in the order the calls finish
+    handles = [m.register_forward_hook(lambda m, args, out: calls.append((m, out))) for m in model.modules()]
     try:
         model.eval()
         with no_grad():
             model(*inputs)
     finally:
-        calls = _module._RECORDING.pop()
+        for h in handles:
+            h.remove()
         for m, mode in modes:
             object.__setattr__(m, "training", mode)
 
