@@ -54,7 +54,7 @@ def as_input(x, dtype, op):
 
 
 def number(value, name, op, ok=lambda v: True, expected="a number"):
-    """`value` as a float when it is a real number for which `ok` holds (NaN never passes), else a
+    """`value` itself when it is a real number for which `ok` holds (NaN never passes), else a
     ValueError naming `op`, the argument `name`, its value and what was `expected`."""
     valid = isinstance(value, (numbers.Real, np.ndarray, np.generic)) and np.ndim(value) == 0 \
         and not isinstance(value, bool) and not math.isnan(value) and ok(value)
