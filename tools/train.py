@@ -22,6 +22,7 @@ from nn.data import DATASETS, StandardScaler, load_idx_dir, train_test_split
 from nn.data import generators
 from nn.training import OPTIMIZERS
 
+from . import train_cnn
 from .cli import UsageError, positive_int
 
 # Generated data sets: name -> function(seed) returning (X, y).
@@ -57,6 +58,8 @@ def register(sub):
                        "RMSprop)", description=__doc__.split("\n\n")[1])
     p.add_argument("--dataset", type=_dataset, default="digits", metavar="NAME",
                    help=f"one of {', '.join(DATASET_NAMES)} (default digits)")
+    p.add_argument("--model", choices=["mlp", "cnn"], default="mlp", help="mlp: the dense network (default); "
+                   "cnn: AlexNetSmall with SGD momentum 0.9, weight decay, shift augmentation (see train_cnn.py)")
     p.add_argument("--hidden", type=positive_int, nargs="+", default=[512], metavar="N",
                    help="hidden layer sizes (default 512)")
     p.add_argument("--activation", choices=sorted(ACTIVATIONS), default="relu", help="hidden activation (default relu)")
@@ -174,26 +177,36 @@ def _one_blas_thread():
 def train_main(args):
     say = (lambda *a: None) if args.quiet else print
     task, split = load_split(args.dataset, args.seed)
-    data, scalers = prepare(task, split)
+    cnn = args.model == "cnn"
+    data, scalers = prepare(task, split, {"x": train_cnn.pixel_scaler(split["train"][0])} if cnn else None)
     X_train, y_train = data["train"]
     n_out = int(y_train.max()) + 1 if task == "classification" else 1
     autograd.manual_seed(args.seed)
-    model = nn.MLP([X_train.shape[1], *args.hidden, n_out], activation=args.activation)
-    model.compile(args.optimizer, "cross_entropy" if task == "classification" else "mse",
-                  metrics=["accuracy"] if task == "classification" else ["mae", "r2"], lr=args.lr)
+    saved, callbacks = None, None
+    if cnn:
+        args.lr = args.lr or train_cnn.DEFAULTS["lr"]
+        model, saved, optimizer, callbacks = train_cnn.build(X_train, n_out, args)
+        model.compile(optimizer, "cross_entropy", metrics=["accuracy"])
+    else:
+        model = nn.MLP([X_train.shape[1], *args.hidden, n_out], activation=args.activation)
+        model.compile(args.optimizer, "cross_entropy" if task == "classification" else "mse",
+                      metrics=["accuracy"] if task == "classification" else ["mae", "r2"], lr=args.lr)
     say(f"{args.dataset}: {len(X_train)} training, {len(data['val'][0])} validation, {len(data['test'][0])} test "
-        f"samples; model {' -> '.join(map(str, [X_train.shape[1], *args.hidden, n_out]))} "
-        f"({model.num_parameters():,} parameters), {args.activation}, {args.optimizer}, "
+        f"samples; model " + (train_cnn.describe(saved, args) if cnn else
+        f"{' -> '.join(map(str, [X_train.shape[1], *args.hidden, n_out]))} "
+        f"({model.num_parameters():,} parameters), {args.activation}, {args.optimizer}") + ", "
         f"{'cross-entropy (softmax)' if task == 'classification' else 'MSE'}")
     start = time.perf_counter()
     with _one_blas_thread():
         history = model.fit(X_train, y_train, epochs=args.epochs, batch_size=args.batch_size,
-                            validation_data=data["val"], verbose=0 if args.quiet else 1, seed=args.seed)
+                            validation_data=data["val"], verbose=0 if args.quiet else 1, seed=args.seed,
+                            callbacks=callbacks)
         seconds = time.perf_counter() - start
         figures = test_figures(model, task, data, scalers)
 
     run = _run_dir(args.out)
-    nn.save(model, run / "model.npz")
+    nn.save(saved or model, run / "model.npz")
+    pictures = train_cnn.save_pictures(saved, data, run) if cnn else []
     (run / "history.json").write_text(json.dumps({"epoch": history.epoch, **history.history}, indent=1))
     history.plot(run / "learning_curves.png")
     graph_path, note = _draw_model_graph(model, task, data, run)
@@ -203,7 +216,8 @@ def train_main(args):
     (run / "config.json").write_text(json.dumps(config, indent=1))
     say(f"trained {len(history.epoch)} epochs in {seconds:.1f} s")
     print(_report(figures))
-    say(f"run saved in {run}/: model.npz, history.json, learning_curves.png, {graph_path.name}, config.json")
+    say(f"run saved in {run}/: model.npz, history.json, learning_curves.png, {graph_path.name}, config.json"
+        + "".join(f", {p}" for p in pictures))
     if note:
         say(f"note: {note}")
     return 0

@@ -5,6 +5,10 @@
     conv 3x3 -> ReLU -> conv 3x3 -> ReLU
     dropout 0.5 -> dense -> ReLU -> dropout 0.5 -> dense (class scores)
 
+Weights start as He et al.'s `kaiming_normal_` for the activation (biases at zero): with
+PyTorch's default, smaller initialisation the signal shrinks through the five layers and SGD
+spends its first epochs near chance.
+
 The output is the class scores (logits): the softmax is applied by `CrossEntropyLoss` in training
 and by `softmax(dim=1)` when probabilities are wanted. Each AlexNet idea is a constructor switch,
 so the notebook can measure what it buys: `activation="tanh"`, `overlap=False` (2x2 pooling,
@@ -12,6 +16,7 @@ stride 2), `lrn=False`, `dropout=0.0`.
 """
 import numpy as np
 
+from .. import init
 from ..activations import ACTIVATIONS
 from ..conv import Conv2d, LocalResponseNorm, MaxPool2d
 from ..layers import Dropout, Flatten, Identity, Linear
@@ -63,6 +68,12 @@ class AlexNetSmall(Module):
             Flatten(), Dropout(dropout), Linear(c2 * side * side, hidden, dtype=dtype), act(),
             Dropout(dropout), Linear(hidden, num_classes, dtype=dtype),
         )
+
+        gain = activation if activation in ("relu", "tanh", "selu") else "leaky_relu"
+        for m in self.modules():
+            if isinstance(m, (Conv2d, Linear)):
+                init.kaiming_normal_(m.weight, nonlinearity=gain)
+                init.zeros_(m.bias)
 
     def forward(self, x):
         if x.ndim == 2:
