@@ -14,6 +14,7 @@ from .losses import (
 )
 from .module import Module, ModuleList, Parameter, Sequential
 from .serialization import export_torch_state_dict, load, load_state_dict, register, save
+from .onnx import export_onnx  # the onnx package is imported when it is called
 from .summary import summary
 
 __all__ = [
