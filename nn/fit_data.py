@@ -144,7 +144,7 @@ class Batches:
 def fit_target(t, o, kind):
     """A batch of targets as the loss wants it for output `o`: (n,) values shaped like an (n, 1)
     output; integral float labels as integers for class losses."""
-    if kind in ("values", "binary") and t.shape != o.shape and t.size == o.size:
+    if kind in ("values", "binary", "hinge") and t.shape != o.shape and t.size == o.size:
         return Tensor(t.data.reshape(o.shape))
     if kind == "classes" and t.dtype.kind == "f" and t.ndim == o.ndim - 1:
         return Tensor(t.data.astype(np.int64))

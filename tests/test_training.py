@@ -234,3 +234,43 @@ def test_validation_split_holds_out_the_last_samples():
     assert history["val_loss"][0] == pytest.approx(expected, rel=1e-5)
     with pytest.raises(ValueError, match="validation_split must be in"):
         model.fit(X, y, validation_split=1.5, verbose=0)
+
+
+def _sigmoid_net():
+    return nn.Sequential(nn.Linear(2, 1), nn.Sigmoid())
+
+
+def _softmax_net():
+    return nn.Sequential(nn.Linear(2, 3), nn.Softmax(dim=1))
+
+
+# loss name, model, targets (from the blobs' labels 0..2), the loss computed directly from the outputs.
+LOSS_TABLE = [
+    ("cross_entropy", lambda: nn.Linear(2, 3), lambda y: y, lambda o, y: F.cross_entropy(o, y)),
+    ("categorical_crossentropy", _softmax_net, lambda y: np.eye(3)[y],
+     lambda o, y: -(np.log(o.data) * y).sum(1).mean()),
+    ("nll", lambda: nn.Sequential(nn.Linear(2, 3), nn.LogSoftmax(dim=1)), lambda y: y, lambda o, y: F.nll_loss(o, y)),
+    ("mse", lambda: nn.Linear(2, 1), lambda y: y.astype(float), lambda o, y: ((o.data[:, 0] - y) ** 2).mean()),
+    ("mae", lambda: nn.Linear(2, 1), lambda y: y.astype(float), lambda o, y: np.abs(o.data[:, 0] - y).mean()),
+    ("huber", lambda: nn.Linear(2, 1), lambda y: y.astype(float), lambda o, y: F.huber_loss(o, y[:, None])),
+    ("bce", _sigmoid_net, lambda y: (y > 0).astype(float),
+     lambda o, y: -(y * np.log(o.data[:, 0]) + (1 - y) * np.log(1 - o.data[:, 0])).mean()),
+    ("bce_with_logits", lambda: nn.Linear(2, 1), lambda y: (y > 0).astype(float),
+     lambda o, y: F.binary_cross_entropy_with_logits(o, y[:, None])),
+    ("hinge", lambda: nn.Linear(2, 1), lambda y: np.where(y > 0, 1, -1),
+     lambda o, y: np.maximum(0, 1 - y * o.data[:, 0]).mean()),
+    ("hinge", lambda: nn.Linear(2, 3), lambda y: y, lambda o, y: F.hinge_loss(o, y)),
+]
+
+
+@pytest.mark.parametrize("name, make, targets, direct", LOSS_TABLE, ids=[f"{r[0]}-{i}" for i, r in enumerate(LOSS_TABLE)])
+def test_every_named_loss_reports_the_loss_of_its_function(name, make, targets, direct):
+    X, labels = _blobs(40)
+    X = X / 10  # moderate outputs: probabilities away from 0 and 1
+    y = targets(labels)
+    autograd.manual_seed(0)
+    model = make()
+    model.compile(nn.optim.SGD(model.parameters(), lr=0.0), name)  # lr 0: the weights stay put
+    loss = model.fit(X, y, epochs=1, batch_size=40, verbose=0).history["loss"][0]
+    out = Tensor(model.predict(X))
+    assert loss == pytest.approx(float(direct(out, y)), rel=1e-4)
