@@ -323,3 +323,8 @@ class SchedulerCallback(Callback):
             self.scheduler.step(_monitored("ReduceLROnPlateau", self.monitor, logs))
         else:
             self.scheduler.step()
+
+
+from .tensorboard import TensorBoard  # noqa: E402  (its own file; tensorboardX is imported when one is made)
+
+__all__ += ["TensorBoard"]

@@ -71,6 +71,8 @@ def register(sub):
     p.add_argument("--seed", type=int, default=0, help="seed of the split, the initial weights and the shuffling")
     p.add_argument("--out", default="runs", help="directory of the run directories (default runs)")
     p.add_argument("--quiet", action="store_true", help="print only the final figures")
+    p.add_argument("--tensorboard", action="store_true", help="also write TensorBoard logs into the run's "
+                   "tensorboard/ (needs tensorboardX; view them with: tensorboard --logdir runs)")
     p.set_defaults(func=train_main)
 
     e = sub.add_parser("evaluate", help="reload a run's model and print its test figures")
@@ -174,6 +176,20 @@ def _one_blas_thread():
     return threadpool_limits(1, user_api="blas")
 
 
+def _with_tensorboard(args, callbacks):
+    """With --tensorboard the run directory is made before training, so that the TensorBoard
+    callback writes into it (run/tensorboard); returns (that run or None, the callbacks)."""
+    if not args.tensorboard:
+        return None, callbacks
+    try:
+        board = nn.callbacks.TensorBoard()
+    except ImportError as e:
+        raise UsageError(str(e)) from None
+    run = _run_dir(args.out)
+    board.log_dir = str(run / "tensorboard")
+    return run, [*(callbacks or []), board]
+
+
 def train_main(args):
     say = (lambda *a: None) if args.quiet else print
     task, split = load_split(args.dataset, args.seed)
@@ -196,6 +212,7 @@ def train_main(args):
         f"{' -> '.join(map(str, [X_train.shape[1], *args.hidden, n_out]))} "
         f"({model.num_parameters():,} parameters), {args.activation}, {args.optimizer}") + ", "
         f"{'cross-entropy (softmax)' if task == 'classification' else 'MSE'}")
+    run, callbacks = _with_tensorboard(args, callbacks)
     start = time.perf_counter()
     with _one_blas_thread():
         history = model.fit(X_train, y_train, epochs=args.epochs, batch_size=args.batch_size,
@@ -204,7 +221,7 @@ def train_main(args):
         seconds = time.perf_counter() - start
         figures = test_figures(model, task, data, scalers)
 
-    run = _run_dir(args.out)
+    run = run or _run_dir(args.out)
     nn.save(saved or model, run / "model.npz")
     pictures = train_cnn.save_pictures(saved, data, run) if cnn else []
     (run / "history.json").write_text(json.dumps({"epoch": history.epoch, **history.history}, indent=1))
@@ -220,6 +237,8 @@ def train_main(args):
         + "".join(f", {p}" for p in pictures))
     if note:
         say(f"note: {note}")
+    if args.tensorboard:
+        say(f"TensorBoard logs in {run / 'tensorboard'}; view them with: tensorboard --logdir {args.out}")
     return 0
 
 
