@@ -546,3 +546,19 @@ OPS += [
     _nnf("interpolate_linear", "interpolate", (((2, 1, 4),),), scale_factor=1.5, mode="linear"),
 ]
 BY_NAME = {op.name: op for op in OPS}
+
+# Fused ops: one node for a pattern every network repeats (their composites are checked above).
+from .ops import fused as F  # noqa: E402
+
+_LABELS = np.array([2, 0, 1, 2])
+OPS += [
+    _shaped("linear", F.linear, (((2, 3), (4, 3), (4,)), ((3,), (4, 3), (4,)), ((2, 2, 3), (4, 3), (4,))),
+            lambda t, x, w, b: t.nn.functional.linear(x, w, b), domains=(REAL, REAL, REAL)),
+    _shaped("linear_no_bias", F.linear, (((2, 3), (4, 3)),), lambda t, x, w: t.nn.functional.linear(x, w),
+            domains=(REAL, REAL)),
+    _shaped("linear_data_input", lambda w, b: F.linear(np.linspace(-1, 1, 6).reshape(2, 3), w, b),
+            (((4, 3), (4,)),), lambda t, w, b: t.nn.functional.linear(
+                t.linspace(-1, 1, 6, dtype=w.dtype).reshape(2, 3), w, b), domains=(REAL, REAL)),
+    _shaped("cross_entropy_labels", lambda x: F.cross_entropy_labels(x, _LABELS), (((4, 3),),),
+            lambda t, x: t.nn.functional.cross_entropy(x, t.from_numpy(_LABELS))),
+]

@@ -181,8 +181,9 @@ class Tensor:
         if isinstance(g, Tensor):
             self.grad = g if self.grad is None else self.grad + g
         elif self.grad is None:
-            # A copy: the same array may flow to several tensors, and users update .grad in place.
-            self.grad = Tensor(np.array(g, dtype=self.data.dtype))
+            # A copy (one: make() does not copy again): the same array may flow to several
+            # tensors, and users update .grad in place.
+            self.grad = make(np.array(g, dtype=self.data.dtype), (), None, "")
         elif self.grad.requires_grad:
             self.grad = self.grad + g
         else:

@@ -13,12 +13,14 @@ import numpy as np
 
 import autograd as ag
 from autograd import Tensor
+from autograd.ops import fused
+from autograd.ops.fused import linear
 from autograd.tensor import as_tensor
 
 __all__ = [
     "step", "identity", "sigmoid", "tanh", "relu", "leaky_relu", "prelu", "elu", "selu", "silu", "swish", "gelu",
     "softplus", "softmax", "log_softmax", "dropout", "mse_loss", "l1_loss", "huber_loss", "binary_cross_entropy",
-    "binary_cross_entropy_with_logits", "cross_entropy", "nll_loss", "hinge_loss",
+    "binary_cross_entropy_with_logits", "cross_entropy", "nll_loss", "hinge_loss", "linear",
     "relu6", "hardtanh", "hardsigmoid", "hardswish", "mish", "softsign", "celu", "quick_gelu", "logsigmoid",
     "tanhshrink", "threshold", "glu", "pad", "scaled_dot_product_attention",
 ]
@@ -338,6 +340,11 @@ def cross_entropy(input, target, weight=None, *, ignore_index=-100, reduction="m
         raise ValueError("cross_entropy: input needs a class dim, got a 0-d tensor")
     if input.dtype.kind != "f":
         raise TypeError(f"cross_entropy: input (logits) must be floating point, got dtype {input.dtype}")
+    t = np.asarray(target.data if isinstance(target, Tensor) else target)
+    if (weight is None and not label_smoothing and reduction == "mean" and input.ndim == 2
+            and t.dtype.kind in "iu" and t.shape == input.shape[:1] and t.size and t.min() >= 0
+            and t.max() < input.shape[1] and not (t == ignore_index).any()):
+        return fused.cross_entropy_labels(input, t)  # the common case as one node
     logp = ag.log_softmax(input, dim=1 if input.ndim > 1 else 0)
     return _class_nll(logp, target, weight, ignore_index, label_smoothing, reduction, "cross_entropy")
 

@@ -51,8 +51,7 @@ class Linear(Module):
         if x.shape[-1:] != (self.in_features,):
             raise ValueError(f"Linear({self.in_features}→{self.out_features}): expected input of shape "
                              f"(..., {self.in_features}), got {x.shape}")
-        y = x @ self.weight.T
-        return y if self.bias is None else y + self.bias
+        return F.linear(x, self.weight, self.bias)
 
     def scope_label(self):
         return f"Linear({self.in_features}→{self.out_features})"

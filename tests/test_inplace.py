@@ -21,9 +21,10 @@ needs_torch = pytest.mark.skipif(torch is None, reason="PyTorch is not installed
 
 
 def test_manual_update_under_no_grad_keeps_identity_and_grad():
-    model = nn.Linear(3, 1)
     ag.manual_seed(0)
-    X, y = ag.randn(16, 3), ag.randn(16, 1)
+    model = nn.Linear(3, 1)
+    X = ag.randn(16, 3)
+    y = X @ Tensor(np.array([[1.0], [-2.0], [0.5]], dtype=np.float32)) + 0.3
     params = list(model.parameters())
     ids = [id(p) for p in params]
     losses = []
@@ -38,7 +39,7 @@ def test_manual_update_under_no_grad_keeps_identity_and_grad():
         losses.append(loss.item())
     assert [id(p) for p in model.parameters()] == ids
     assert all(p.is_leaf and p.requires_grad and p.grad is not None for p in model.parameters())
-    assert losses[-1] < 0.8 * losses[0]
+    assert losses[-1] < 0.1 * losses[0]
 
 
 def test_in_place_on_a_leaf_that_requires_grad_is_refused_while_recording():
@@ -164,6 +165,7 @@ STEPS = [
     "y += w", "y *= w", "y -= 0.25", "y /= 2.0", "y.mul_(w)", "y.add_(w)", "y.clamp_(-0.5, 0.5)",
     "y[0] = w[1] * 2", "y[1] = 0.5", "y[2] += w[0]", "v = y[1:]; v *= w[:2]", "keep.append(y * 1.0)",
     "keep.append(y.exp())", "keep.append(y + 1.0)", "y = y * keep[-1] if keep else y",
+    "d = y.detach(); d.mul_(2.0)", "y = y[1:].sum() * w + y", "y = y.sum() + y * w",
 ]
 
 
@@ -192,6 +194,9 @@ def test_random_in_place_programs_match_pytorch(steps):
     ours, theirs = _run_steps(ag, steps), _run_steps(torch, steps)
     if ours == "error" or theirs == "error":
         assert ours == theirs, (steps, ours, theirs)
+        return
+    if not np.isfinite(theirs[0]):  # exp of exp of exp overflows: then only that must agree
+        assert not np.isfinite(ours[0])
         return
     assert ours[0] == pytest.approx(theirs[0], rel=1e-9, abs=1e-12), steps
     for g, h in zip(ours[1], theirs[1]):

@@ -17,8 +17,10 @@ import numpy as np
 from autograd import Tensor, Value
 
 from .bench_conv import bench_b6
+from .bench_mlp import bench_b3, bench_b4
 
-REFERENCE = {"B1": "micrograd", "B2": "torch", "B5": "torch", "B6": "torch"}
+REFERENCE = {"B1": "micrograd", "B2": "torch", "B3": "numpy by hand", "B4": "numpy by hand", "B5": "torch",
+             "B6": "torch"}
 
 
 def _optional(name):
@@ -310,7 +312,9 @@ def bench_b5(quick):
     return [("B5", f"{n:,} ops on (10,) float32", name, t, t / n, ok) for name, t in times.items()]
 
 
-BENCHMARKS = {"B1": bench_b1, "B2": bench_b2, "B5": bench_b5,
+BENCHMARKS = {"B1": bench_b1, "B2": bench_b2,
+              "B3": lambda quick: bench_b3(quick, _interleaved, _optional),
+              "B4": lambda quick: bench_b4(quick, _interleaved, _optional), "B5": bench_b5,
               "B6": lambda quick: bench_b6(quick, _interleaved, _optional)}
 
 

@@ -1,0 +1,72 @@
+"""Fused ops: a pattern every network repeats, computed as one node.
+
+`linear(x, weight, bias)` is `x @ weight.T + bias` and `cross_entropy_labels(logits, labels)` is
+`mean(-log_softmax(logits)[n, labels[n]])`. Their values and gradients equal the composites'
+(the op table checks both), but each is one node with one backward: a training step records a
+third of the nodes, skips gradients nobody asked for, and draws as one `linear` box.
+"""
+import numpy as np
+
+from ..tensor import Tensor, make, saves
+
+
+def linear(x, weight, bias=None):
+    """x (..., in) @ weight (out, in).T + bias (out,) -> (..., out), PyTorch's `F.linear`."""
+    if not isinstance(x, Tensor):  # plain data takes the weight's dtype
+        x = Tensor(np.asarray(x, dtype=weight.dtype))
+    if x.dtype != weight.dtype:
+        raise TypeError(f"linear: input has dtype {x.dtype} but weight has dtype {weight.dtype}; convert one "
+                        f"(x.to(weight.dtype), or the model with .to(dtype))")
+    if weight.ndim != 2 or x.ndim == 0 or x.shape[-1] != weight.shape[1]:
+        raise ValueError(f"linear: input of shape {x.shape} does not fit weight of shape {weight.shape} "
+                         f"(expected (..., {weight.shape[-1]}))")
+    if bias is not None and bias.shape != weight.shape[:1]:
+        raise ValueError(f"linear: bias of shape {bias.shape} does not fit weight of shape {weight.shape}")
+    out = x.data @ weight.data.T  # BLAS reads the transposed weight in place: no copy
+    if bias is None:
+        return make(out, (x, weight), _linear_bw if x.requires_grad else _linear_const_x_bw, "linear")
+    out += bias.data
+    return make(out, (x, weight, bias), _linear_bw if x.requires_grad else _linear_const_x_bw, "linear")
+
+
+def _linear_grads(g, x, w, with_bias):
+    g2 = g.reshape((-1, g.shape[-1]))
+    grads = [g2.T @ x.reshape((-1, x.shape[-1]))]
+    if with_bias:
+        grads.append(g2.sum(axis=0))
+    return grads
+
+
+@saves(1, 2)
+def _linear_bw(g, out, x, w, *bias):
+    return (g @ w, *_linear_grads(g, x, w, bool(bias)))
+
+
+@saves(1)
+def _linear_const_x_bw(g, out, x, w, *bias):
+    # The input is data (the first layer's batch): its gradient would be thrown away.
+    return (None, *_linear_grads(g, x, w, bool(bias)))
+
+
+def cross_entropy_labels(logits, labels):
+    """Mean softmax cross-entropy of logits (N, C) against integer labels (N,) in [0, C).
+
+    The backward is the textbook (softmax(logits) - onehot(labels)) / N, recomputed from the
+    logits, so it is also differentiable again.
+    """
+    x = logits.data
+    y = np.asarray(labels.data if isinstance(labels, Tensor) else labels)
+    n = x.shape[0]
+    rows = np.arange(n)
+    shifted = x - x.max(axis=1, keepdims=True)
+    lse = np.log(np.exp(shifted).sum(axis=1))
+    loss = np.asarray((lse - shifted[rows, y]).mean(), dtype=x.dtype)
+    onehot = np.zeros_like(x)
+    onehot[rows, y] = 1
+
+    @saves(1)
+    def backward(g, out, x):
+        e = np.exp(x - x.max(axis=1, keepdims=True))
+        return ((e / e.sum(axis=1, keepdims=True) - onehot) * (g / n),)
+
+    return make(loss, (logits,), backward, "cross_entropy")

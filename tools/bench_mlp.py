@@ -1,0 +1,207 @@
+"""Benchmarks B3 and B4 of BENCHMARKS.md: a whole MLP training step (forward, cross-entropy,
+backward, SGD update) against the same step written by hand in numpy, and torch.
+
+Every contender starts from the same weights and sees the same batches, and is first checked to
+reach the same loss after a few steps. B3 trains 20 epochs on the digits; B4 reports, beside the
+time of a step, the peak memory of the step as `tracemalloc` sees it (numpy and chainrule
+allocate through Python's tracked allocator; torch does not, so its peak is not shown).
+"""
+import tracemalloc
+
+import numpy as np
+
+
+def _digits():
+    from sklearn.datasets import load_digits
+
+    X, y = load_digits(return_X_y=True)
+    return (X / 16.0).astype(np.float32), y.astype(np.int64)
+
+
+def _init(sizes, seed=0):
+    """Weights as (in, out) float32 arrays drawn once, U(-1/sqrt(in), 1/sqrt(in)) as PyTorch's Linear."""
+    rng = np.random.default_rng(seed)
+    params = []
+    for n_in, n_out in zip(sizes, sizes[1:]):
+        bound = 1 / np.sqrt(n_in)
+        params.append((rng.uniform(-bound, bound, (n_in, n_out)).astype(np.float32),
+                       rng.uniform(-bound, bound, n_out).astype(np.float32)))
+    return params
+
+
+def _batches(n, batch, epochs, seed=1):
+    rng = np.random.default_rng(seed)
+    return [order[i:i + batch] for _ in range(epochs) for order in [rng.permutation(n)]
+            for i in range(0, n - batch + 1, batch)]
+
+
+class NumpyMLP:
+    """The limit: forward and backward written by hand, updates in place."""
+
+    def __init__(self, params, lr):
+        self.params = [(W.copy(), b.copy()) for W, b in params]
+        self.lr = lr
+
+    def step(self, x, y):
+        acts, pre = [x], []
+        for i, (W, b) in enumerate(self.params):
+            z = acts[-1] @ W + b
+            pre.append(z)
+            acts.append(np.maximum(z, 0) if i < len(self.params) - 1 else z)
+        z = acts[-1]
+        e = np.exp(z - z.max(axis=1, keepdims=True))
+        p = e / e.sum(axis=1, keepdims=True)
+        n = len(y)
+        loss = -np.log(p[np.arange(n), y]).mean()
+        g = p
+        g[np.arange(n), y] -= 1
+        g /= n
+        for i in range(len(self.params) - 1, -1, -1):
+            W, b = self.params[i]
+            gW, gb = acts[i].T @ g, g.sum(axis=0)
+            if i:
+                g = (g @ W.T) * (pre[i - 1] > 0)
+            W -= self.lr * gW
+            b -= self.lr * gb
+        return float(loss)
+
+    def predict(self, x):
+        for i, (W, b) in enumerate(self.params):
+            x = x @ W + b
+            x = np.maximum(x, 0) if i < len(self.params) - 1 else x
+        return x.argmax(axis=1)
+
+
+class ChainruleMLP:
+    def __init__(self, params, lr):
+        import nn
+        from autograd import Tensor
+
+        layers = []
+        for W, b in params:
+            lin = nn.Linear(*W.shape)
+            lin.weight.data[...] = W.T
+            lin.bias.data[...] = b
+            layers += [lin, nn.ReLU()]
+        self.model = nn.Sequential(*layers[:-1])
+        self.opt = nn.optim.SGD(self.model.parameters(), lr=lr)
+        self.loss_fn, self.Tensor = nn.functional.cross_entropy, Tensor
+
+    def step(self, x, y):
+        loss = self.loss_fn(self.model(self.Tensor(x)), self.Tensor(y))
+        self.opt.zero_grad()
+        loss.backward()
+        self.opt.step()
+        return loss.item()
+
+    def predict(self, x):
+        from autograd import no_grad
+
+        with no_grad():
+            return self.model(self.Tensor(x)).data.argmax(axis=1)
+
+
+class TorchMLP:
+    def __init__(self, torch, params, lr):
+        self.torch = torch
+        layers = []
+        for W, b in params:
+            lin = torch.nn.Linear(*W.shape)
+            with torch.no_grad():
+                lin.weight.copy_(torch.from_numpy(W.T.copy()))
+                lin.bias.copy_(torch.from_numpy(b))
+            layers += [lin, torch.nn.ReLU()]
+        self.model = torch.nn.Sequential(*layers[:-1])
+        self.opt = torch.optim.SGD(self.model.parameters(), lr=lr)
+
+    def step(self, x, y):
+        t = self.torch
+        loss = t.nn.functional.cross_entropy(self.model(t.from_numpy(x)), t.from_numpy(y))
+        self.opt.zero_grad()
+        loss.backward()
+        self.opt.step()
+        return loss.item()
+
+    def predict(self, x):
+        with self.torch.no_grad():
+            return self.model(self.torch.from_numpy(x)).numpy().argmax(axis=1)
+
+
+def _contenders(params, lr, optional):
+    """Constructors of each contender's model with its SGD optimizer."""
+    made = {"numpy by hand": lambda: NumpyMLP(params, lr), "chainrule nn": lambda: ChainruleMLP(params, lr)}
+    torch = optional("torch")
+    if torch is not None:
+        made["torch"] = lambda: TorchMLP(torch, params, lr)
+    return made
+
+
+def _agree(make, X, y, batches):
+    """Every contender's losses over the first steps, equal to float32 precision."""
+    losses = {name: [m.step(X[i], y[i]) for i in batches[:5]] for name, m in
+              ((name, mk()) for name, mk in make.items())}
+    first = next(iter(losses.values()))
+    return all(np.allclose(v, first, rtol=1e-4, atol=1e-5) for v in losses.values())
+
+
+def _train(make, X, y, batches):
+    model = make()
+    for i in batches:
+        model.step(X[i], y[i])
+    return model
+
+
+def bench_b3(quick, interleaved, optional):
+    """MLP 64-128-64-10 on the digits, batch 64, SGD lr 0.1, 20 epochs: ms per step, train accuracy."""
+    X, y = _digits()
+    params = _init([64, 128, 64, 10])
+    batches = _batches(len(X), 64, 1 if quick else 20)
+    make = _contenders(params, 0.1, optional)
+    ok = _agree(make, X, y, batches)
+    trained = {}
+
+    def runner(name):
+        def run():
+            trained[name] = _train(make[name], X, y, batches)
+        return run
+
+    times = interleaved({name: runner(name) for name in make}, 2 if quick else 5)
+    rows = []
+    for name, t in times.items():
+        acc = float((trained[name].predict(X) == y).mean())
+        rows.append(("B3", f"MLP 64-128-64-10, batch 64, per step of {len(batches)}", f"{name} (train acc {acc:.3f})",
+                     t / len(batches), None, ok))
+    return rows
+
+
+def _peak(make, X, y, batches):
+    """Peak traced bytes of training steps beyond the model itself."""
+    model = make()
+    model.step(X[batches[0]], y[batches[0]])
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    base = tracemalloc.get_traced_memory()[0]
+    for i in batches[1:4]:
+        model.step(X[i], y[i])
+    peak = tracemalloc.get_traced_memory()[1] - base
+    tracemalloc.stop()
+    return peak
+
+
+def bench_b4(quick, interleaved, optional):
+    """MLP 784-512-256-10, batch 256, synthetic 8,192 x 784 float32, SGD: ms per step and peak memory."""
+    rng = np.random.default_rng(0)
+    n = 1024 if quick else 8192
+    X = rng.standard_normal((n, 784)).astype(np.float32)
+    y = rng.integers(0, 10, n).astype(np.int64)
+    params = _init([784, 512, 256, 10])
+    batches = _batches(n, 256, 1)
+    make = _contenders(params, 0.01, optional)
+    ok = _agree(make, X, y, batches)
+    times = interleaved({name: (lambda mk=mk: _train(mk, X, y, batches)) for name, mk in make.items()},
+                        2 if quick else 5)
+    rows = []
+    for name, t in times.items():
+        peak = "" if name == "torch" else f" (peak {_peak(make[name], X, y, batches) / 2**20:.1f} MiB)"
+        rows.append(("B4", "MLP 784-512-256-10, batch 256, per step", name + peak, t / len(batches), None, ok))
+    return rows
