@@ -140,3 +140,15 @@ def test_without_onnx_the_error_says_what_to_install(monkeypatch, tmp_path):
     monkeypatch.setitem(sys.modules, "onnx", None)
     with pytest.raises(ImportError, match=r"pip install onnx onnxruntime \(or pip install 'chainrule\[onnx\]'\)"):
         nn.export_onnx(nn.Linear(2, 2), tmp_path / "m.onnx", np.ones((1, 2), np.float32))
+
+
+def test_moving_on_to_pytorch_with_the_same_weights():
+    """The README's other route: the state dict loads into the same architecture written in PyTorch."""
+    torch = pytest.importorskip("torch")
+    autograd.manual_seed(0)
+    model = nn.MLP([4, 16, 3])
+    torch_model = torch.nn.Sequential(torch.nn.Linear(4, 16), torch.nn.ReLU(), torch.nn.Linear(16, 3))
+    torch_model.load_state_dict(nn.export_torch_state_dict(model))
+    x = np.random.default_rng(0).normal(size=(5, 4)).astype(np.float32)
+    with torch.no_grad():
+        np.testing.assert_allclose(torch_model(torch.from_numpy(x)).numpy(), model.predict(x), rtol=1e-5, atol=1e-6)
