@@ -53,6 +53,11 @@ OPS = [
     Op("hypot", 2, lambda lib, a, b, axis: lib.hypot(a, 1 + b * b)),
     Op("mish", 1, lambda lib, a, axis: lib.mish(a)),
     Op("lerp", 2, lambda lib, a, b, axis: lib.lerp(a, b, 0.3)),
+    Op("logaddexp2", 2, lambda lib, a, b, axis: lib.logaddexp2(a, b)),
+    Op("arcsinh", 1, lambda lib, a, axis: lib.arcsinh(a)),
+    Op("expm1_tanh", 1, lambda lib, a, axis: lib.expm1(a.tanh())),
+    Op("cumprod", 1, lambda lib, a, axis: lib.cumprod(1.5 + a.tanh(), axis), axis=True),
+    Op("einsum_outer_trace", 1, lambda lib, a, axis: lib.einsum("...i,...j->...ij", a, a).sum(-1), axis=True),
     Op("cumsum", 1, lambda lib, a, axis: lib.cumsum(a, axis), axis=True),
     Op("flip", 1, lambda lib, a, axis: lib.flip(a, axis), axis=True),
     Op("roll", 1, lambda lib, a, axis: lib.roll(a, axis), axis=True),
@@ -69,6 +74,8 @@ BY_NAME = {op.name: op for op in OPS}
 class Ours:
     softplus, sin, arctan, logaddexp, hypot, mish, lerp = (ag.softplus, ag.sin, ag.arctan, ag.logaddexp, ag.hypot,
                                                           ag.mish, ag.lerp)
+    logaddexp2, arcsinh, expm1, einsum = ag.logaddexp2, ag.arcsinh, ag.expm1, ag.einsum
+    cumprod = staticmethod(lambda a, axis: a.cumprod(axis))
     cumsum = staticmethod(lambda a, axis: a.cumsum(axis))
     flip = staticmethod(lambda a, axis: a.flip(axis))
     roll = staticmethod(lambda a, axis: a.roll(1, axis))
@@ -88,6 +95,8 @@ def _torch_lib(torch):
         softplus, sin, arctan, logaddexp, hypot, mish = (torch.nn.functional.softplus, torch.sin, torch.arctan,
                                                         torch.logaddexp, torch.hypot, torch.nn.functional.mish)
         lerp = staticmethod(lambda a, b, w: a + w * (b - a))
+        logaddexp2, arcsinh, expm1, einsum = torch.logaddexp2, torch.arcsinh, torch.expm1, torch.einsum
+        cumprod = staticmethod(lambda a, axis: a.cumprod(axis))
         cumsum = staticmethod(lambda a, axis: a.cumsum(axis))
         flip = staticmethod(lambda a, axis: a.flip(axis))
         roll = staticmethod(lambda a, axis: a.roll(1, axis))

@@ -377,6 +377,8 @@ def repeat_interleave(x, repeats, dim=None, axis=None):
         x, dim = reshape(x, -1), 0
     (ax,) = normalize_axes(dim, x.ndim, "repeat_interleave")
     counts = np.asarray(repeats.data if isinstance(repeats, Tensor) else repeats)
+    if counts.dtype.kind not in "iu" or np.any(counts < 0):
+        raise ValueError(f"repeat_interleave: repeats must be non-negative integers, got {counts.tolist()}")
     try:
         source = np.repeat(np.arange(x.shape[ax]), counts)
     except ValueError:
