@@ -232,6 +232,7 @@ def _counting(name, fn):
     return op
 
 
+# Like `sum`, `max` and `min` above, `all` and `any` hide Python's built-ins inside this module.
 count_nonzero = _counting("count_nonzero", np.count_nonzero)
 count_nonzero.__doc__ = "The number of non-zero elements over `axis` (an integer tensor; no gradient)."
 all = _counting("all", np.all)
