@@ -242,7 +242,8 @@ def export_onnx(model, path, example_input, opset=17, input_names=("input",), ou
     form raises `NotImplementedError` naming it."""
     onnx = _onnx()
     if not isinstance(opset, int) or not 13 <= opset <= onnx.defs.onnx_opset_version():
-        raise ValueError(f"export_onnx: opset must be an int from 13 to {onnx.defs.onnx_opset_version()}, got {opset!r}")
+        raise ValueError(f"export_onnx: opset must be an int from 13 to {onnx.defs.onnx_opset_version()}, "
+                         f"got {opset!r}")
     if len(input_names) != 1 or len(output_names) != 1:
         raise ValueError(f"export_onnx: a Sequential has one input and one output; got input_names={input_names!r} "
                          f"and output_names={output_names!r}")
@@ -273,9 +274,10 @@ def export_onnx(model, path, example_input, opset=17, input_names=("input",), ou
     g.scope = "output"
     g.nodes.append(onnx.helper.make_node("Identity", [current], [output_names[0]], name="output"))
     element = onnx.helper.np_dtype_to_tensor_dtype(np.dtype(dtype))
-    graph = onnx.helper.make_graph(
-        g.nodes, type(model).__name__, [onnx.helper.make_tensor_value_info(input_names[0], element, ["batch", *x.shape[1:]])],
-        [onnx.helper.make_tensor_value_info(output_names[0], element, ["batch", *value.shape[1:]])], g.initializers)
+    info = onnx.helper.make_tensor_value_info
+    graph = onnx.helper.make_graph(g.nodes, type(model).__name__,
+                                   [info(input_names[0], element, ["batch", *x.shape[1:]])],
+                                   [info(output_names[0], element, ["batch", *value.shape[1:]])], g.initializers)
     opsets = [onnx.helper.make_opsetid("", opset)]
     proto = onnx.helper.make_model(graph, opset_imports=opsets, producer_name="chainrule",
                                    ir_version=onnx.helper.find_min_ir_version_for(opsets))

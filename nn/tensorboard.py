@@ -42,7 +42,9 @@ class TensorBoard(Callback):
         self._writer_class = _summary_writer()
         if not isinstance(histogram_freq, numbers.Integral) or histogram_freq < 0:
             raise ValueError(f"TensorBoard: histogram_freq must be an integer >= 0, got {histogram_freq!r}")
-        self.log_dir = os.fspath(log_dir) if log_dir is not None else os.path.join("runs", time.strftime("%Y%m%d-%H%M%S"))
+        if log_dir is None:
+            log_dir = os.path.join("runs", time.strftime("%Y%m%d-%H%M%S"))
+        self.log_dir = os.fspath(log_dir)
         self.histogram_freq, self.write_graph = histogram_freq, write_graph
         self._writers = {}
 

@@ -91,7 +91,8 @@ def test_names_opset_and_tensor_input(tmp_path):
     assert proto.opset_import[0].version == 13
     assert {i.name for i in proto.graph.initializer} >= {"0.weight", "0.bias", "2.weight", "2.bias"}
     session = ort.InferenceSession(str(tmp_path / "m.onnx"), providers=["CPUExecutionProvider"])
-    assert [i.name for i in session.get_inputs()] == ["features"] and [o.name for o in session.get_outputs()] == ["logits"]
+    assert [i.name for i in session.get_inputs()] == ["features"]
+    assert [o.name for o in session.get_outputs()] == ["logits"]
 
 
 def test_float64_model(tmp_path):
@@ -111,7 +112,8 @@ BAD = [
     (lambda: nn.Sequential(nn.Linear(3, 3), nn.Embedding(4, 2)), (2, 3), NotImplementedError,
      r"layer '1' \(Embedding\) has no ONNX converter"),
     (lambda: nn.Sequential(nn.Linear(3, 3), Custom()), (2, 3), NotImplementedError, r"layer '1' \(Custom\)"),
-    (lambda: nn.models.AlexNetSmall(width=4, hidden=8), (2, 64), NotImplementedError, "AlexNetSmall has its own forward"),
+    (lambda: nn.models.AlexNetSmall(width=4, hidden=8), (2, 64), NotImplementedError,
+     "AlexNetSmall has its own forward"),
     (lambda: nn.Sequential(nn.Flatten(0)), (2, 3), NotImplementedError, r"layer '0' \(Flatten\).*batch"),
     (lambda: nn.Sequential(nn.Conv2d(1, 1, 1), nn.AdaptiveAvgPool2d(4)), (1, 1, 6, 6), NotImplementedError,
      "not a multiple of the output size"),
