@@ -42,7 +42,9 @@ def test_zero_dim_inputs_work_where_pytorch_accepts_them():
     for ours, theirs in [(x.softmax(-1), t.softmax(-1)), (x.log_softmax(0), t.log_softmax(0)),
                          (x.squeeze(0), t.squeeze(0)), (x.sum(0), t.sum(0)), (x.mean(-1), t.mean(-1)),
                          (x.max(dim=0).values, t.max(dim=0).values), (x.cumsum(0), t.cumsum(0)),
-                         (x.logsumexp(0), t.logsumexp(0)), (x.norm(), t.norm()), (x.sort().values, t.sort().values)]:
+                         (x.logsumexp(0), t.logsumexp(0)), (x.norm(), t.norm()), (x.sort().values, t.sort().values),
+                         (x.gather(0, np.array(0)), t.gather(0, torch.tensor(0))), (x.topk(1).values, t.topk(1).values),
+                         (x.index_select(0, [0]), t.index_select(0, torch.tensor([0]))), (x.median(), t.median())]:
         assert ours.shape == tuple(theirs.shape)
         np.testing.assert_allclose(ours.data, theirs.numpy())
     assert gradcheck(lambda t: t.softmax(-1) + t.sum(0) + t.cumsum(0), [x])

@@ -38,10 +38,18 @@ def _along(index, axis, shape, op):
     return tuple(index if d == axis else grids[d] for d in range(len(shape)))
 
 
+def _on_scalar(op, x, index, *args):
+    """`op` on a 0-d `x` (and 0-d index and source), computed as on one element and viewed as 0-d, as PyTorch."""
+    args = [reshape(as_tensor(a, x, op.__name__), 1) if isinstance(a, Tensor) or np.ndim(a) else a for a in args]
+    return reshape(op(reshape(x, 1), 0, np.reshape(index, -1)[:1], *args), ())
+
+
 def gather(x, dim, index):
     """PyTorch's gather: out[i][j] = x[index[i][j]][j] for dim 0 (and so on); out has index's shape."""
     index = _int_index(index, "gather")
     ax = _axis(dim, x.ndim, "gather")
+    if x.ndim == 0:
+        return _on_scalar(gather, x, index)
     for d, (k, n) in enumerate(zip(index.shape, x.shape)):
         if d != ax and k > n:
             raise ValueError(f"gather: index shape {index.shape} is larger than input shape {x.shape} in dim {d}")
@@ -75,6 +83,8 @@ def index_select(x, dim, index):
     if index.ndim > 1:
         raise ValueError(f"index_select: index must be 0-d or 1-d, got shape {index.shape}")
     ax = _axis(dim, x.ndim, "index_select")
+    if x.ndim == 0:
+        return _on_scalar(index_select, x, index)
     return getitem(x, (slice(None),) * ax + (index.reshape(-1),))
 
 
@@ -95,6 +105,8 @@ def scatter_add(x, dim, index, src):
     """
     index = _int_index(index, "scatter_add")
     ax = _axis(dim, x.ndim, "scatter_add")
+    if x.ndim == 0:
+        return _on_scalar(scatter_add, x, index, src)
     src = _scatter_source(src, index, x, "scatter_add")
     return x + _scatter_into(src, _along(index, ax, x.shape, "scatter_add"), x.shape)
 

@@ -274,6 +274,8 @@ def roll(x, shifts, dims=None, axis=None):
     dims = axis if dims is None else dims
     if dims is None:
         return reshape(roll(reshape(x, -1), shifts, 0), x.shape)
+    if x.ndim == 0:
+        raise IndexError(f"roll: a 0-d tensor has no dim {dims} to roll along")
     shifts = (shifts,) if isinstance(shifts, (int, np.integer)) else tuple(shifts)
     dims = (dims,) if isinstance(dims, (int, np.integer)) else tuple(dims)
     if len(shifts) != len(dims):
