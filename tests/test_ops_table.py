@@ -134,3 +134,32 @@ def test_reductions_at_random_axes(name):
         assert gradcheck(reduce, [x])
 
     check()
+
+
+AXIS_OPS = {
+    "cumsum": (lambda t, ax: t.cumsum(ax), lambda a, ax: np.cumsum(a, ax)),
+    "cumprod": (lambda t, ax: t.cumprod(ax), lambda a, ax: np.cumprod(a, ax)),
+    "sort": (lambda t, ax: t.sort(ax).values, lambda a, ax: np.sort(a, ax)),
+    "flip": (lambda t, ax: t.flip(ax), lambda a, ax: np.flip(a, ax)),
+    "roll": (lambda t, ax: t.roll(2, ax), lambda a, ax: np.roll(a, 2, ax)),
+    "diff": (lambda t, ax: t.diff(axis=ax), lambda a, ax: np.diff(a, axis=ax)),
+    "norm": (lambda t, ax: t.norm(3, ax), lambda a, ax: np.linalg.norm(a, 3, ax)),
+    "softmax": (lambda t, ax: t.softmax(ax), lambda a, ax: np.exp(a) / np.exp(a).sum(ax, keepdims=True)),
+}
+
+
+@pytest.mark.parametrize("name", list(AXIS_OPS))
+def test_axis_ops_at_random_shapes_and_axes(name):
+    ours, numpy_fn = AXIS_OPS[name]
+
+    @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
+    @given(hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=3).flatmap(lambda s: st.tuples(
+        hnp.arrays(np.float64, s, elements=st.floats(0.25, 2), unique=True), st.integers(-len(s), len(s) - 1))))
+    def check(case):
+        data, axis = case
+        x = Tensor(data, requires_grad=True)
+        np.testing.assert_allclose(ours(x, axis).data, numpy_fn(data, axis), rtol=1e-12)
+        assume(name != "sort" or np.all(np.diff(np.sort(data.ravel())) > 1e-3))
+        assert gradcheck(lambda t: ours(t, axis), [x])
+
+    check()
