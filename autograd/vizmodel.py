@@ -175,6 +175,8 @@ def build(root, order, extra, grads, given, params, expand, max_nodes):
                 if src is u:
                     continue
                 if kind.get(src) == "const":
+                    if not own:  # a number used inside a block is part of what the block does
+                        continue
                     c = {"id": f"{d['id']}_c{i}", **describe(p, "", "", None), "kind": "const"}
                     nodes.append(c)
                     source = c["id"]
