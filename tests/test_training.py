@@ -274,3 +274,19 @@ def test_every_named_loss_reports_the_loss_of_its_function(name, make, targets, 
     loss = model.fit(X, y, epochs=1, batch_size=40, verbose=0).history["loss"][0]
     out = Tensor(model.predict(X))
     assert loss == pytest.approx(float(direct(out, y)), rel=1e-4)
+
+
+def test_tensor_inputs_and_a_dataloader_with_several_outputs():
+    rng = np.random.default_rng(1)
+    wide, deep = rng.normal(size=(32, 2)), rng.normal(size=(32, 3))
+    y = wide.sum(1, keepdims=True)
+    autograd.manual_seed(0)
+    model = WideAndDeep()
+    model.compile("adam", ["mse", "mae"], loss_weights=[1.0, 0.5])
+    from_tensors = model.evaluate((Tensor(wide), Tensor(deep)), (Tensor(y), Tensor(y)), batch_size=8)
+    loader = DataLoader(TensorDataset(wide, deep, y, y), batch_size=8)  # inputs, then one target per loss
+    from_loader = model.evaluate(loader)
+    assert from_loader == pytest.approx(from_tensors)
+    main, aux = model.predict((wide, deep))
+    assert from_loader["output_1_loss"] == pytest.approx(np.abs(aux - y).mean(), rel=1e-5)
+    assert len(model.fit(loader, epochs=2, verbose=0).history["output_0_loss"]) == 2
