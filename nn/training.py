@@ -128,10 +128,14 @@ class Trainer:
                 raise ValueError(f"compile: {len(loss_weights)} loss_weights for {len(self.losses)} losses")
         self.loss_weights = loss_weights
         self.optimizer = _optimizer(optimizer, model.parameters(), lr)
-        self.dtype = _dtype(model)
         self._n_targets = len(self.losses) if self.multi_loss else 1  # per DataLoader batch
         self.history = None
         self._n_inputs = None
+
+    @property
+    def dtype(self):
+        """The parameters' dtype, looked up at each call so that `model.double()` after compile counts."""
+        return _dtype(self.model)
 
     def __repr__(self):
         names = [name for name, _, _ in self.losses]

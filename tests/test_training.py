@@ -290,3 +290,12 @@ def test_tensor_inputs_and_a_dataloader_with_several_outputs():
     main, aux = model.predict((wide, deep))
     assert from_loader["output_1_loss"] == pytest.approx(np.abs(aux - y).mean(), rel=1e-5)
     assert len(model.fit(loader, epochs=2, verbose=0).history["output_0_loss"]) == 2
+
+
+def test_a_model_made_double_after_compile_trains_in_float64():
+    X, y = _blobs(20)
+    model = _model()
+    model.compile("sgd", "cross_entropy")
+    model.double()
+    model.fit(X, y, epochs=1, verbose=0)
+    assert model.predict(X).dtype == np.float64 and model[0].weight.dtype == np.float64
