@@ -107,100 +107,117 @@ def _fold_means(order, kids):
     return folds
 
 
+class _Plan:
+    """Which graph node is drawn in which unit: itself, or the block of the module call it
+    belongs to. `units` lists the drawn units in topological order, `members[u]` their nodes."""
+
+    def __init__(self, order, extra, params, expand):
+        self.kids = _children(order, extra)
+        self.folds = _fold_means(order, self.kids)
+        scales = {n._parents[1] for n in self.folds if len(self.kids.get(n._parents[1], ())) == 1}
+        gone = set(self.folds.values()) | scales
+        self.nodes = [n for n in extra + order if n not in gone]
+        self.kind = {n: _kind(n, params) for n in self.nodes if not n._parents}
+        unit = {}
+        if not expand:
+            for n in order:
+                sc = getattr(n, "_scope", None)
+                if sc is not None and n._parents and n not in gone:
+                    unit[n] = sc
+            for n, k in self.kind.items():  # a parameter used only inside one block is drawn inside it
+                if k == "param":
+                    owners = {unit.get(c) for c in self.kids.get(n, ())}
+                    if len(owners) == 1 and None not in owners:
+                        unit[n] = owners.pop()
+        self.unit, self.units, self.members = unit, [], {}
+        for n in self.nodes:
+            u = unit.setdefault(n, n)
+            if u not in self.members:
+                self.members[u] = []
+                if self.kind.get(u) != "const":  # a constant is drawn beside each op that uses it
+                    self.units.append(u)
+            self.members[u].append(n)
+
+    def inputs(self, n):
+        """The parents drawn for n: a folded mean reaches through its sum."""
+        return self.folds[n]._parents if n in self.folds else n._parents
+
+
 def build(root, order, extra, grads, given, params, expand, max_nodes):
     """(nodes, edges, root id, summarised node count, {id(node): drawn id}) for `draw_graph`."""
-    kids = _children(order, extra)
-    folds = _fold_means(order, kids)
-    gone = set(folds.values()) | {n._parents[1] for n in folds if len(kids.get(n._parents[1], ())) == 1}
-
-    def inputs(n):  # the parents drawn for n, with a folded mean reaching through its sum
-        return folds[n]._parents if n in folds else n._parents
-
-    everything = [n for n in extra + order if n not in gone]
-    kind = {n: _kind(n, params) for n in everything if not n._parents}
-    unit = {}  # node -> the unit it is drawn in: itself, or its scope (a module block)
-    if not expand:
-        for n in order:
-            sc = getattr(n, "_scope", None)
-            if sc is not None and n._parents and n not in gone:
-                unit[n] = sc
-        for n, k in kind.items():  # a parameter used only inside one block is drawn inside it
-            if k == "param":
-                owners = {unit.get(c) for c in kids.get(n, ())}
-                if len(owners) == 1 and None not in owners:
-                    unit[n] = owners.pop()
-    units, members = [], {}
-    for n in everything:
-        u = unit.setdefault(n, n)
-        if u not in members:
-            members[u] = []
-            if kind.get(u) != "const":  # a constant is drawn beside each op that uses it
-                units.append(u)
-        members[u].append(n)
-    shown, hidden_units = _budget(units, unit, members, inputs, kind, max_nodes)
-
+    plan = _Plan(order, extra, params, expand)
+    unit, members, kind = plan.unit, plan.members, plan.kind
+    shown, hidden_units = _budget(plan, max_nodes)
     # Names only for what is drawn (and its parents): a huge graph is mostly summarised.
-    near = {p for u in shown for n in members[u] for p in inputs(n)} | {n for u in shown for n in members[u]}
+    near = {m for u in shown for n in members[u] for m in (n, *plan.inputs(n))}
     names, exprs = node_names([n for n in order if n in near], [n for n in extra if n in near], given)
-    ids = {u: f"n{k}" for k, u in enumerate(u for u in units if u in shown)}
-    where = {id(n): ids.get(unit[n], "hidden") for n in everything}
+    ids = {u: f"n{k}" for k, u in enumerate(u for u in plan.units if u in shown)}
+    where = {id(n): ids.get(unit[n], "hidden") for n in plan.nodes}
+    for u in hidden_units:
+        ids[u] = "hidden"
     nodes, edges, clusters = [], [], {}
-    hidden = sum(len(members[u]) for u in hidden_units)
-    hidden_set = set(hidden_units)  # a set: nodes compare elementwise with ==, not as identities
     if hidden_units:
-        nodes.append(_summary_node(hidden_units, members, kind))
-    for u in units:
+        nodes.append(_summary_node(hidden_units, members))
+    for u in plan.units:
         if u not in shown:
             continue
         if not hasattr(u, "_parents"):  # a scope: a module block
-            d = _block(u, members[u], grads, given, kind, kids, unit)
+            d = _block(u, members[u], grads, given, kind, plan.kids, unit)
         else:
             d = describe(u, names[u] if label_of(u, given) or not u._parents else "", exprs.get(u, ""), grads.get(u))
             d["kind"] = kind.get(u, "result")
             sc = getattr(u, "_scope", None)
             if expand and sc is not None:  # one cluster per scope entered, even where two share a label
                 d["cluster"] = clusters.setdefault(id(sc), len(clusters))
-            if u in folds:
-                d["op"], d["expr"] = "mean", f"mean({names.get(folds[u]._parents[0], '…')})"
-            if any(unit.get(p, p) is not p for p in inputs(u)):
+            if u in plan.folds:
+                d["op"], d["expr"] = "mean", f"mean({names.get(plan.folds[u]._parents[0], '…')})"
+            if any(unit.get(p, p) is not p for p in plan.inputs(u)):
                 d["expr"] = ""  # it reads a block's output, whose inner names are not drawn
         d = {"id": ids[u], **d}
         nodes.append(d)
-        seen = set()
-        for n in members[u]:
-            ps, own = inputs(n), unit[n] is n
-            labels = operand_labels(n._op, len(ps)) if own else [""] * len(ps)
-            for i, (p, text) in enumerate(zip(ps, labels)):
-                src = unit.get(p, p)
-                if src is u:
-                    continue
-                if kind.get(src) == "const":
-                    if not own:  # a number used inside a block is part of what the block does
-                        continue
-                    c = {"id": f"{d['id']}_c{i}", **describe(p, "", "", None), "kind": "const"}
-                    nodes.append(c)
-                    source = c["id"]
-                else:
-                    source = ids.get(src, "hidden" if src in hidden_set else None)
-                if source is None or (not own and source in seen):
-                    continue
-                seen.add(source)
-                edges.append({"source": source, "target": d["id"], "index": i, "label": text, "to_op": own})
+        _edges_into(u, d["id"], plan, ids, nodes, edges)
+    hidden = sum(len(members[u]) for u in hidden_units)
     return nodes, edges, ids.get(root), hidden, where
 
 
-def _budget(units, unit, members, inputs, kind, max_nodes):
+def _edges_into(u, target, plan, ids, nodes, edges):
+    """The edges into drawn unit `u`, in argument order, with operand names where order matters;
+    a constant input gets its own small node beside the op."""
+    seen = set()
+    for n in plan.members[u]:
+        ps, own = plan.inputs(n), plan.unit[n] is n
+        labels = operand_labels(n._op, len(ps)) if own else [""] * len(ps)
+        for i, (p, text) in enumerate(zip(ps, labels)):
+            src = plan.unit.get(p, p)
+            if src is u:
+                continue
+            if plan.kind.get(src) == "const":
+                if not own:  # a number used inside a block is part of what the block does
+                    continue
+                const = {"id": f"{target}_c{i}", **describe(p, "", "", None), "kind": "const"}
+                nodes.append(const)
+                source = const["id"]
+            else:
+                source = ids.get(src)
+            if source is None or (not own and source in seen):
+                continue
+            seen.add(source)
+            edges.append({"source": source, "target": target, "index": i, "label": text, "to_op": own})
+
+
+def _budget(plan, max_nodes):
     """The units to draw: all of them, or about a quarter of `max_nodes` nearest the output (with
     their leaf inputs) when there are more, the rest summarised in one box: a summary picture
     of a huge graph should be small enough to read."""
+    units, unit = plan.units, plan.unit
     if max_nodes is None or len(units) <= max_nodes:
         return set(units), []
     shown, budget = set(), max(1, max_nodes // 4)
     for u in reversed(units):
         if u in shown:
             continue
-        leaves = {unit.get(p, p) for n in members[u] for p in inputs(n) if not p._parents} - {u}
-        leaves = {v for v in leaves if kind.get(v) != "const"}
+        leaves = {unit.get(p, p) for n in plan.members[u] for p in plan.inputs(n) if not p._parents} - {u}
+        leaves = {v for v in leaves if plan.kind.get(v) != "const"}
         if shown and len(shown) + 1 + len(leaves - shown) > budget:
             break
         shown.add(u)
@@ -224,7 +241,7 @@ def period(seq):
     return None, 0
 
 
-def _summary_node(hidden_units, members, kind):
+def _summary_node(hidden_units, members):
     sigs = [_signature(u) for u in hidden_units]
     seq = [x for x in sigs if x is not None]
     count = sum(len(members[u]) for u in hidden_units)
