@@ -11,7 +11,9 @@ import numpy as np
 
 from autograd import Tensor, scope
 
-from .summary import summary  # summary knows modules only through their methods: no import cycle
+# Saving and summary know modules only through their methods, so neither imports this file.
+from .serialization import Saveable
+from .summary import summary
 
 __all__ = ["Parameter", "Module", "Sequential", "ModuleList"]
 
@@ -47,13 +49,12 @@ class RemovableHandle:
         self.hooks.pop(self.key, None)
 
 
-class Module:
-    """Base class of layers and models: subclass it, assign layers in `__init__`, write `forward`."""
+class Module(Saveable):
+    """Base class of layers and models: subclass it, assign layers in `__init__`, write `forward`.
+    Saving (`save`, `load`) comes from `serialization.Saveable`."""
 
     def __new__(cls, *args, **kwargs):
-        self = super().__new__(cls)
-        # Constructor arguments, kept so that `nn.save` can describe built-in architectures as data.
-        object.__setattr__(self, "_init_args", (args, kwargs))
+        self = super().__new__(cls, *args, **kwargs)
         object.__setattr__(self, "_parameters", OrderedDict())
         object.__setattr__(self, "_modules", OrderedDict())
         object.__setattr__(self, "_buffers", OrderedDict())
@@ -247,19 +248,6 @@ class Module:
         for k, value in arrays.items():  # all checked first, so a failed load changes nothing
             own[k].data[...] = value  # in place: optimisers and views keep pointing at the same array
         return IncompatibleKeys(missing, unexpected)
-
-    def save(self, path):
-        """Write the architecture (for built-in layers) and weights to `path`; see `nn.save`."""
-        from .serialization import save
-
-        save(self, path)
-
-    def load(self, path, strict=True):
-        """Load weights saved by `save`/`nn.save` into this module; returns self."""
-        from .serialization import load_state_dict
-
-        self.load_state_dict(load_state_dict(path), strict)
-        return self
 
     def summary(self, input_shape, dtype=np.float32, file=None):
         """Print a Keras-like table of layers, output shapes and parameter counts; see `nn.summary`."""

@@ -7,6 +7,10 @@ and, when the model is made only of known layers, its architecture. Loading uses
 those passed to `register`), so a file cannot run code. Writes go to a temporary file in the
 same directory that replaces the target only once complete, so a failed save keeps the old file.
 Every error names the file.
+
+`Module` inherits `Saveable` from here (its `save` and `load` methods, and the constructor
+arguments kept to describe an architecture as data), so this file never imports `module.py`
+and the two do not import each other.
 """
 import json
 import os
@@ -18,18 +22,35 @@ import numpy as np
 
 from autograd import Tensor
 
-from .module import Module
-
-__all__ = ["save", "load", "load_state_dict", "register", "export_torch_state_dict", "FORMAT_VERSION"]
+__all__ = ["save", "load", "load_state_dict", "register", "export_torch_state_dict", "FORMAT_VERSION", "Saveable"]
 
 FORMAT_VERSION = 1
 _HEADER = "__chainrule__.json"
 _REGISTRY = {}
 
 
+class Saveable:
+    """What saving needs from a module, inherited by `nn.Module`: the arguments it was built with
+    (to write the architecture of built-in layers as data) and `save` / `load` methods."""
+
+    def __new__(cls, *args, **kwargs):
+        self = super().__new__(cls)
+        object.__setattr__(self, "_init_args", (args, kwargs))
+        return self
+
+    def save(self, path):
+        """Write the architecture (for built-in layers) and weights to `path`; see `nn.save`."""
+        save(self, path)
+
+    def load(self, path, strict=True):
+        """Load weights saved by `save`/`nn.save` into this module; returns self."""
+        self.load_state_dict(load_state_dict(path), strict)
+        return self
+
+
 def register(cls):
     """Allow `load` to rebuild modules of class `cls` (usable as a class decorator)."""
-    if not (isinstance(cls, type) and issubclass(cls, Module)):
+    if not (isinstance(cls, type) and issubclass(cls, Saveable)):
         raise TypeError(f"register: expected a Module subclass, got {cls!r}")
     _REGISTRY[cls.__name__] = cls
     return cls
@@ -37,9 +58,9 @@ def register(cls):
 
 def _registry():
     """Registered classes, and nn's own public Module classes (found on first use as the
-    subclasses of `Module` defined in the `nn` package, so this file needs no `import nn`)."""
+    subclasses of `Saveable`, which `Module` is, defined in the `nn` package: no `import nn`)."""
     if "Linear" not in _REGISTRY:
-        stack = [Module]
+        stack = list(Saveable.__subclasses__())
         while stack:
             cls = stack.pop()
             stack.extend(cls.__subclasses__())
@@ -54,10 +75,10 @@ class _NotData(Exception):
 
 def _encode(value):
     """Constructor arguments as JSON data; modules and classes only when registered."""
-    if isinstance(value, Module):
+    if isinstance(value, Saveable):
         return {"module": _spec(value)}
     if isinstance(value, type):
-        if issubclass(value, Module) and _registry().get(value.__name__) is value:
+        if issubclass(value, Saveable) and _registry().get(value.__name__) is value:
             return {"class": value.__name__}
         if issubclass(value, np.generic):
             return {"dtype": np.dtype(value).name}
@@ -118,7 +139,7 @@ def _build(spec):
 
 def save(obj, path):
     """Write a Module (architecture when known, and weights) or a state dict to `path` atomically."""
-    if isinstance(obj, Module):
+    if isinstance(obj, Saveable):
         state, model = obj.state_dict(), obj
     elif isinstance(obj, dict):
         state, model = obj, None

@@ -26,9 +26,22 @@ def test_no_file_of_nn_imports_the_nn_package_itself():
     assert offenders == []
 
 
-def test_summary_and_module_do_not_import_each_other_in_a_circle():
-    summary_imports = set(_imports(NN / "summary.py"))
-    assert not any(name.startswith(".") for name in summary_imports), summary_imports
+def test_module_saving_and_summary_do_not_import_each_other_in_a_circle():
+    # module.py imports them; they import nothing from nn (they use a module through its methods)
+    for name in ("summary.py", "serialization.py"):
+        relative = [m for m in _imports(NN / name) if m.startswith(".")]
+        assert relative == [], (name, relative)
+    assert {".serialization", ".summary"} <= set(_imports(NN / "module.py"))
+
+
+def test_saving_is_inherited_and_knows_the_constructor_arguments(tmp_path):
+    model = nn.Sequential(nn.Linear(3, 4, bias=False), nn.Tanh())
+    assert isinstance(model, nn.serialization.Saveable)
+    assert model[0]._init_args == ((3, 4), {"bias": False})
+    model.save(tmp_path / "m.npz")
+    again = nn.load(tmp_path / "m.npz")
+    assert again[0].bias is None and again[0].weight.shape == (4, 3)
+    np.testing.assert_array_equal(again[0].weight.data, model[0].weight.data)
 
 
 def test_forward_hooks_see_every_call_and_can_be_removed():
