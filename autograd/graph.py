@@ -96,11 +96,12 @@ def _walk(roots, seeds, retain_graph, create_graph, capture, observer=None):
             g = pop(node, None)
             if g is None:
                 continue
+            fn = node._backward
             if capture is None:
-                node._accumulate(g)
+                if fn is None or node._retains_grad:  # an interior Tensor keeps no .grad: skip the call
+                    node._accumulate(g)
             elif node in capture:
                 captured[node] = g
-            fn = node._backward
             if fn is None:
                 continue
             if node._stamp < now:  # something was changed in place after this node was made

@@ -26,11 +26,16 @@ def _root(t):
     return t if t._base is None else t._base
 
 
+def _rclock(t):
+    """The clock when an in-place op last gave `t` a new history (0: never)."""
+    return getattr(t, "_rclock", 0)
+
+
 def _bump(t):
     """Record an in-place change of `t`'s memory (seen by every view of it)."""
     CLOCK[0] += 1
     root = _root(t)
-    root._vc += 1
+    root._vc = getattr(root, "_vc", 0) + 1
     root._mclock = CLOCK[0]
 
 
@@ -73,7 +78,7 @@ def apply(t, op, fn, *args):
         if base.requires_grad and base._backward is None:
             raise RuntimeError(f"{op}: this tensor is a view of a leaf that requires grad, which cannot be changed "
                                f"in place while the graph is recorded; use `with no_grad():` or .clone()")
-        if (t._op == "getitem" and t._parents and t._parents[0] is base and t._stamp >= base._rclock
+        if (t._op == "getitem" and t._parents and t._parents[0] is base and t._stamp >= _rclock(base)
                 and getattr(t, "_view_idx", None) is not None):
             return _through_view(t, op, fn, args)
         if base.requires_grad or t.requires_grad:
@@ -91,10 +96,10 @@ def _snapshot(t):
     """A node standing for `t` as it was: its history and (a view of) its memory."""
     old = _alloc(Tensor)
     for slot in ("data", "grad", "requires_grad", "_parents", "_backward", "_op", "_retains_grad", "_scope",
-                 "name", "_stamp", "_rclock"):
+                 "name", "_stamp"):
         setattr(old, slot, getattr(t, slot))
+    old._rclock = _rclock(t)
     old.grad, old._retains_grad = None, False
-    old._vc = old._mclock = 0
     old._base = _root(t)
     return old
 
@@ -123,7 +128,7 @@ def _rebase(t, result, op, old):
 
 def _as_of(t, stamp):
     """The node that stood for `t` when an op made at `stamp` used it."""
-    if not isinstance(t, Tensor) or t._rclock <= stamp:
+    if not isinstance(t, Tensor) or _rclock(t) <= stamp:
         return t
     return next(old for clock, old in t._history if clock > stamp)
 
@@ -132,7 +137,7 @@ def resolve(node):
     """Point `node`'s edges at its inputs as they were when it was made (called by the graph
     walk for nodes made before some in-place change)."""
     stamp = node._stamp
-    if any(isinstance(p, Tensor) and p._rclock > stamp for p in node._parents):
+    if any(isinstance(p, Tensor) and _rclock(p) > stamp for p in node._parents):
         node._parents = tuple(_as_of(p, stamp) for p in node._parents)
 
 
@@ -144,11 +149,11 @@ def check(node):
         if not isinstance(t, Tensor):
             continue
         root = _root(t)
-        if root._mclock > made and (positions is None or i in positions):
+        if getattr(root, "_mclock", 0) > made and (positions is None or i in positions):
             what = "its output" if i == 0 else f"its input {i - 1}"
             raise RuntimeError(
                 f"one of the values needed to compute the gradient of {node._op} has been modified by an in-place "
-                f"operation: {what}, a {_describe(t)}, is at version {root._vc}, changed after {node._op} saved "
+                f"operation: {what}, a {_describe(t)}, is at version {root._version}, changed after {node._op} saved "
                 f"it. Use the out-of-place op, or .clone() the tensor before changing it in place")
 
 
@@ -157,7 +162,7 @@ def setitem(x, idx, value):
     filled and the overwritten slots of `x` receive none."""
     idx, basic = _index(idx)
     if (basic and isinstance(value, Tensor) and value._op == "getitem" and value._base is _root(x)
-            and value._stamp >= x._rclock and getattr(value, "_view_idx", None) == idx):
+            and value._stamp >= _rclock(x) and getattr(value, "_view_idx", None) == idx):
         return  # `x[i] += v` ends by storing the view x[i] back into x[i]: nothing left to do
     apply(x, "setitem", _assign, idx, value)
 

@@ -40,10 +40,11 @@ class Tensor:
     require grad.
     """
 
-    # `_base`: the tensor whose memory this one views (None if it owns its memory); `_vc` and
-    # `_mclock`: on a tensor that owns its memory, how many in-place changes it had and the clock
-    # of the last one; `_stamp`: the clock when this node was created; `_rclock`: the clock when
-    # an in-place op gave it a new history (see `inplace.py`).
+    # `_base`: the tensor whose memory this one views (None if it owns its memory); `_stamp`: the
+    # clock (count of in-place changes so far) when this node was made. Set only by in-place ops
+    # (see `inplace.py`), and read with a default where unset, so creating a tensor costs nothing
+    # for them: `_vc` and `_mclock`, how many in-place changes a tensor's memory had and the clock
+    # of the last one; `_rclock`, the clock when an in-place op gave the tensor a new history.
     __slots__ = ("data", "grad", "requires_grad", "_parents", "_backward", "_op", "_retains_grad", "_scope", "name",
                  "_base", "_vc", "_mclock", "_stamp", "_rclock", "_trace", "_view_idx", "_history", "__weakref__")
     __array_priority__ = 1000
@@ -52,7 +53,7 @@ class Tensor:
         self.data = _to_array(data, dtype)
         self.grad, self._parents, self._backward, self._op = None, (), None, ""
         self._retains_grad, self.name, self._scope = False, name, SCOPES[-1] if SCOPES else None
-        self._base, self._vc, self._mclock, self._stamp, self._rclock = None, 0, 0, CLOCK[0], 0
+        self._base, self._stamp = None, CLOCK[0]
         self.requires_grad = False
         if requires_grad:
             self.requires_grad_()
@@ -62,7 +63,7 @@ class Tensor:
     ndim = property(lambda self: self.data.ndim)
     dtype = property(lambda self: self.data.dtype)
     size = property(lambda self: _Size(self.data.size, self.data.shape))
-    _version = property(lambda self: (self if self._base is None else self._base)._vc)
+    _version = property(lambda self: getattr(self if self._base is None else self._base, "_vc", 0))
 
     def numel(self):
         return self.data.size
@@ -282,7 +283,6 @@ def make(data, parents, backward, op):
     out._retains_grad = False
     out.name = ""
     out._scope = SCOPES[-1] if SCOPES else None
-    out._vc = out._mclock = out._rclock = 0
     out._stamp = CLOCK[0]
     # A result that views a parent's memory (reshape, transpose, basic indexing) shares its
     # version counter, so an in-place change through either is seen by both.

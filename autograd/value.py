@@ -94,6 +94,7 @@ class Value:
 
     __slots__ = ("data", "grad", "label", "requires_grad", "_parents", "_backward", "_op", "__weakref__")
     _stamp = math.inf  # Values are never changed in place: the walk never needs to inspect one
+    _retains_grad = True  # every Value keeps its .grad, interior ones too (micrograd's convention)
 
     def __init__(self, data, label=""):
         if isinstance(data, Value):

@@ -55,7 +55,7 @@ def _binary(op, ufunc, a, b):
         a = as_tensor(a, b if isinstance(b, Tensor) else None, op)
     if not isinstance(b, Tensor):
         b = as_tensor(b, a, op)
-    if a.data.dtype != b.data.dtype:
+    if a.data.dtype is not b.data.dtype and a.data.dtype != b.data.dtype:  # `is`: the cheap common case
         a, b = _promote(a, b)
     try:
         return a, b, ufunc(a.data, b.data)
