@@ -96,6 +96,8 @@ class _Wrapper(BaseEstimator):
     def _fit(self, X, y, fit_params):
         X = _features(X, type(self).__name__)
         model, fit = self._build()
+        if y.dtype.kind == "f":  # regression targets in the model's dtype, so the loss stays in it
+            y = y.astype(model._trainer.dtype)
         self.history_ = model.fit(X, y, **{**fit, **fit_params})
         self.model_, self.n_features_in_ = model, X.shape[1]
         return self
@@ -107,10 +109,11 @@ class _Wrapper(BaseEstimator):
 
 
 def _features(X, name):
+    """`X` as an array (fit and predict cast it to the model's dtype)."""
     X = np.asarray(X)
     if X.ndim < 2:
         raise ValueError(f"{name}: X must be 2-D (n_samples, n_features) or more, got shape {X.shape}")
-    return X.astype(np.float32) if X.dtype.kind in "biu" or X.dtype == np.float64 else X
+    return X
 
 
 class Regressor(RegressorMixin, _Wrapper):
@@ -118,7 +121,7 @@ class Regressor(RegressorMixin, _Wrapper):
     `scoring="neg_mean_squared_error"` to a search for the negated MSE)."""
 
     def fit(self, X, y, **fit_params):
-        y = np.asarray(y, dtype=np.float32)
+        y = np.asarray(y, dtype=np.float64)
         self._y_1d = y.ndim == 1
         return self._fit(X, y, fit_params)
 

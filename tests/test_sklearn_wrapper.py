@@ -69,6 +69,22 @@ def test_regressor_trains_the_same_model_as_fit_and_scores_r2():
     assert len(est.history_.epoch) == 4 and est.n_features_in_ == 4
 
 
+def test_a_float64_model_trains_in_float64():
+    X, y = (a.astype(np.float64) for a in regression_data())
+
+    def build():
+        autograd.manual_seed(0)
+        model = nn.MLP([4, 1], dtype=np.float64)
+        model.compile("sgd", "mse", lr=0.05)
+        return model
+
+    est = Regressor(build, epochs=2, seed=0).fit(X, y)
+    direct = build()
+    direct.fit(X, y, epochs=2, seed=0, verbose=0)
+    assert est.model_[0].weight.dtype == np.float64
+    np.testing.assert_allclose(est.predict(X), direct.predict(X)[:, 0], rtol=1e-12)
+
+
 def test_fit_arguments_pass_through():
     X, y = regression_data()
     epochs_seen = []
