@@ -103,19 +103,20 @@ class Explanation:
         note = "" if self.scalar else "<p>Tensor products are vector-Jacobian products; values are summaries.</p>"
         return f"<p>Backward pass of <b>{html.escape(r)}</b></p>{note}<table>{''.join(rows)}</table>"
 
-    def frames(self, rankdir="LR"):
+    def frames(self, rankdir="LR", params=None):
         """One picture per step (a list of `Frame`): the node being processed, the edge carrying
-        its gradient to the parent, the gradient added, and the chain-rule line."""
+        its gradient to the parent, the gradient added, and the chain-rule line. `params` are
+        drawn as parameters, as in `draw_graph`."""
         from .stepthrough import frames
 
-        return frames(self, rankdir)
+        return frames(self, rankdir, params)
 
-    def to_html(self, path=None, rankdir="LR"):
+    def to_html(self, path=None, rankdir="LR", params=None):
         """The step-through as one self-contained HTML page (inline SVGs, a slider, no network);
         written to `path` when given, returned as text either way."""
         from .stepthrough import to_html
 
-        return to_html(self, path, rankdir)
+        return to_html(self, path, rankdir, params)
 
 
 def explain_backward(root, retain_graph=False, names=None):

@@ -43,12 +43,13 @@ class Frames(list):
         return f'<iframe srcdoc="{html.escape(self.to_html())}" style="width:100%;height:560px;border:0"></iframe>'
 
 
-def frames(e, rankdir="LR"):
+def frames(e, rankdir="LR", params=None):
     """The `Frames` of explanation `e` (see `Explanation.frames`)."""
     order, extra = _nodes(e.root)
     # The explanation's names, so that the picture and the chain-rule lines say the same.
     given = {id(n): name for n, name in e.names.items()}
-    nodes, edges, root_id, hidden, where = build(e.root, order, extra, e.totals, given, set(), False, None)
+    marked = {id(p) for p in params or ()}
+    nodes, edges, root_id, hidden, where = build(e.root, order, extra, e.totals, given, marked, False, None)
     graph = Graph(nodes, edges, root_id, hidden, rankdir, f"backward pass of {e.root_name}", where)
     base = ET.fromstring(graph.svg())
     edge_of = {(d["source"], d["target"]): f"e{k}" for k, d in enumerate(edges)}
@@ -150,9 +151,9 @@ def _page(frames, title):
             f"{''.join(body)}<script>{_SCRIPT}</script></body></html>\n")
 
 
-def to_html(e, path=None, rankdir="LR"):
+def to_html(e, path=None, rankdir="LR", params=None):
     """The step-through page of explanation `e`; written to `path` (UTF-8) when given."""
-    page = frames(e, rankdir).to_html()
+    page = frames(e, rankdir, params).to_html()
     if path is not None:
         with open(path, "w", encoding="utf-8") as f:
             f.write(page)

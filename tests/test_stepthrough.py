@@ -124,6 +124,9 @@ def test_command_line_writes_the_step_through(tmp_path, capsys):
     parsed.feed(out.read_text(encoding="utf-8"))
     assert len(parsed.frames) == 7
     printed = capsys.readouterr().out
+    page = out.read_text(encoding="utf-8")
+    # w and b drawn as parameters (blue) in every frame but the one where each receives its gradient
+    assert page.count('fill="#dbeafe"') == 2 * 7 - 2
     for f in parsed.frames:
         line = f["text"].splitlines()[-1].strip()
         assert line in printed  # the page's lines are the printed explanation's

@@ -238,7 +238,7 @@ def main(args):
         print(explanation)
         if args.html:
             try:
-                explanation.to_html(args.html)
+                explanation.to_html(args.html, params=params)
             except (RuntimeError, OSError, subprocess.SubprocessError) as e:
                 print(f"chainrule graph: error: {e}", file=sys.stderr)
                 return 1
