@@ -145,6 +145,24 @@ def _lrn(g, m, x, shape, _):
     return g.op("LRN", x, size=m.size, alpha=float(m.alpha), beta=float(m.beta), bias=float(m.k))
 
 
+def _upsample(g, m, x, shape, out):
+    nearest = m.mode == "nearest"
+    # PyTorch's sampling positions in ONNX's words: nearest takes floor(dst / scale); linear uses
+    # half-pixel centres clamped at 0 ("pytorch_half_pixel") unless align_corners.
+    attributes = dict(mode="nearest" if nearest else "linear", coordinate_transformation_mode="asymmetric" if nearest
+                      else "align_corners" if m.align_corners else "pytorch_half_pixel")
+    if nearest:
+        attributes["nearest_mode"] = "floor"
+    if m.scale_factor is not None:
+        f = m.scale_factor
+        factors = (f,) * (len(shape) - 2) if isinstance(f, (int, float)) else tuple(f)
+        return g.op("Resize", x, "", g.const([1.0, 1.0, *factors], dtype=np.float32), **attributes)
+    # A fixed output size: the batch and channels come from the input at run time.
+    batch_channels = g.op("Slice", g.op("Shape", x), g.const([0], dtype=np.int64), g.const([2], dtype=np.int64))
+    sizes = g.op("Concat", batch_channels, g.const(out[2:], dtype=np.int64), axis=0)
+    return g.op("Resize", x, "", "", sizes, **attributes)
+
+
 def _prelu(g, m, x, shape, _):
     slope = m.weight.data.reshape((-1,) + (1,) * max(len(shape) - 2, 0)) if m.weight.size > 1 else m.weight.data
     return g.op("PRelu", x, g.const(slope, "weight"))
@@ -197,6 +215,7 @@ CONVERTERS = {
     V.Conv1d: _conv, V.Conv2d: _conv, V.Conv3d: _conv, V.ConvTranspose1d: _conv, V.ConvTranspose2d: _conv,
     V.MaxPool1d: _pool, V.MaxPool2d: _pool, V.AvgPool1d: _pool, V.AvgPool2d: _pool,
     V.AdaptiveAvgPool2d: _adaptive_pool, V.AdaptiveMaxPool2d: _adaptive_pool, V.LocalResponseNorm: _lrn,
+    V.Upsample: _upsample,
     A.ReLU: _activation("Relu"), A.Sigmoid: _activation("Sigmoid"), A.Tanh: _activation("Tanh"),
     A.Softsign: _activation("Softsign"), A.LeakyReLU: _activation("LeakyRelu", alpha=lambda m: m.negative_slope),
     A.ELU: _activation("Elu", alpha=lambda m: float(m.alpha)),

@@ -63,6 +63,14 @@ CONV = [
     ("lrn", lambda: nn.Sequential(nn.LocalResponseNorm(3, alpha=0.1, beta=0.75, k=2.0)), (2, 5, 4, 4)),
     ("adaptive_pools", lambda: nn.Sequential(nn.AdaptiveMaxPool2d((2, 3)), nn.AdaptiveAvgPool2d(1), nn.Flatten()),
      (2, 3, 6, 6)),
+    ("pools_ceil_mode", lambda: nn.Sequential(nn.MaxPool2d(2, ceil_mode=True), nn.AvgPool2d(2, ceil_mode=True)),
+     (2, 3, 7, 7)),
+    ("upsample_nearest", lambda: nn.Sequential(nn.Upsample(scale_factor=2)), (2, 3, 3, 4)),
+    ("upsample_nearest_size", lambda: nn.Sequential(nn.Upsample(size=(5, 7))), (2, 3, 3, 4)),
+    ("upsample_bilinear", lambda: nn.Sequential(nn.Upsample(scale_factor=2, mode="bilinear")), (2, 3, 3, 4)),
+    ("upsample_bilinear_corners", lambda: nn.Sequential(nn.Upsample(size=(5, 7), mode="bilinear",
+                                                                    align_corners=True)), (2, 3, 3, 4)),
+    ("upsample_linear", lambda: nn.Sequential(nn.Upsample(scale_factor=3, mode="linear")), (2, 3, 4)),
     ("alexnet_features", lambda: nn.models.AlexNetSmall(width=4, hidden=8).features, (2, 1, 8, 8)),
 ]
 
