@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from .graph import GraphFreedError, run_backward, toposort
+from .value import Value
 from .vizdot import to_dot
 from .vizmodel import build
 
@@ -180,6 +181,10 @@ def draw_graph(root, rankdir=None, show_grad=True, max_nodes=60, title="", names
         raise TypeError(f"draw_graph: expected a Value or a Tensor, got {type(root).__name__}")
     order, extra = _nodes(root)
     grads = _gradients(root, order, extra) if show_grad else {}
+    if show_grad and not isinstance(root, Value) and any(n._parents and n not in grads for n in order):
+        # A plain backward() freed the graph and a Tensor keeps no gradient of a computed node.
+        note = "gradients of computed tensors not shown: draw before backward(), or after backward(retain_graph=True)"
+        title = f"{title} - {note}" if title else note
     given = {id(t): name for name, t in (names or {}).items()}
     marked = {id(p) for p in (params or ())} | set(given)
     nodes, edges, root_id, hidden, where = build(root, order, extra, grads, given, marked, expand, max_nodes)

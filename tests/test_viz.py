@@ -140,6 +140,17 @@ def test_every_node_shows_its_gradient_as_torch_computes_it():
     assert "‖grad‖" in g.source
 
 
+def test_after_a_plain_backward_a_tensor_graph_says_what_is_missing():
+    w = Tensor(np.array([1.0, 2.0]), requires_grad=True, name="w")
+    loss = (w * w).sum()
+    kept = draw_graph(loss)
+    assert "not shown" not in kept.source
+    loss.backward()
+    g = draw_graph(loss)
+    assert "gradients of computed tensors not shown: draw before backward()" in g.source
+    assert next(n for n in g.nodes if n["label"] == "w")["grad"]["values"] == [2.0, 4.0]
+
+
 def test_after_backward_value_graphs_keep_every_gradient():
     loss, (w, x, b, y) = lesson()
     loss.backward()  # frees the graph: the drawing reads .grad, which every Value keeps
