@@ -56,21 +56,22 @@ def _nodes(root):
     return order, extra
 
 
-def _gradients(root, order, extra):
-    """{node: d(root)/d(node)}: from one backward pass that keeps the graph and leaves `.grad`
-    alone, or, once backward() has freed the graph, from the `.grad` the nodes kept."""
+def _gradients(root, order):
+    """({node: d(root)/d(node)}, freed): from one backward pass that keeps the graph and leaves
+    `.grad` alone, or, once backward() has freed the graph, from the `.grad` the nodes kept."""
+    freed = False
     if root.requires_grad and np.size(root.data) == 1:
         seed = 1.0 if not hasattr(root.data, "shape") else np.ones_like(root.data)
         try:
-            return run_backward([root], [seed], retain_graph=True, capture=set(order))
+            return run_backward([root], [seed], retain_graph=True, capture=set(order)), False
         except GraphFreedError:
-            pass
+            freed = True
     grads = {}
     for n in order:
         g = n.grad
         if g is not None:
             grads[n] = g if isinstance(g, float) else g.data
-    return grads
+    return grads, freed
 
 
 class Graph:
@@ -180,9 +181,9 @@ def draw_graph(root, rankdir=None, show_grad=True, max_nodes=60, title="", names
     if not hasattr(root, "_parents"):
         raise TypeError(f"draw_graph: expected a Value or a Tensor, got {type(root).__name__}")
     order, extra = _nodes(root)
-    grads = _gradients(root, order, extra) if show_grad else {}
-    if show_grad and not isinstance(root, Value) and any(n._parents and n not in grads for n in order):
-        # A plain backward() freed the graph and a Tensor keeps no gradient of a computed node.
+    grads, freed = _gradients(root, order) if show_grad else ({}, False)
+    if freed and not isinstance(root, Value):
+        # A plain backward() freed the graph, and a Tensor keeps no gradient of a computed node.
         note = "gradients of computed tensors not shown: draw before backward(), or after backward(retain_graph=True)"
         title = f"{title} - {note}" if title else note
     given = {id(t): name for name, t in (names or {}).items()}
