@@ -231,7 +231,7 @@ def main(args):
               f"({', '.join(_FORMATS)})", file=sys.stderr)
         return 2
     # Drawn first: the drawing asks the walker for every node's gradient and keeps the graph,
-    # which the backward pass below (explained or not) then frees.
+    # which the explained backward pass below then frees.
     graph = draw_graph(root, rankdir=args.rankdir, title=title, names=names, params=params)
     if args.explain:
         explanation = explain_backward(root, names=names)
@@ -243,8 +243,6 @@ def main(args):
                 print(f"chainrule graph: error: {e}", file=sys.stderr)
                 return 1
             print(f"wrote {args.html} ({len(explanation)} steps)", file=sys.stderr)
-    else:
-        root.backward()
     render = {"dot": lambda: graph.source.encode(), "json": lambda: graph.to_json().encode(),
               "svg": lambda: graph.svg().encode(), "png": lambda: graph.pipe("png")}[fmt]
     try:
@@ -263,7 +261,7 @@ def main(args):
 
 
 def register(sub):
-    p = sub.add_parser("graph", help="draw the computation graph of an expression after backward (SVG/DOT/JSON/PNG)",
+    p = sub.add_parser("graph", help="draw the computation graph of an expression with every gradient (SVG/DOT/JSON/PNG)",
                        description=f"Draw an expression's graph with its gradients. Allowed: {_ALLOWED}.")
     p.add_argument("expression", nargs="?", help='e.g. "(a*b + c).tanh()"')
     p.add_argument("--model", help='layer sizes of an nn.MLP ("3,4,2") or a model file saved with nn.save')
