@@ -55,7 +55,8 @@ def frames(e, rankdir="LR", params=None):
     edge_of = {(d["source"], d["target"]): f"e{k}" for k, d in enumerate(edges)}
     shows = {}  # drawn id -> the graph node whose gradient it shows (a block: its output, the last)
     for n in order:
-        shows[where[id(n)]] = n
+        if id(n) in where:
+            shows[where[id(n)]] = n
     totals, out = {e.root: e.totals[e.root]}, []
     for i, (s, (node, parent)) in enumerate(zip(e.steps, e.pairs)):
         totals[parent] = s.total

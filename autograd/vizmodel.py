@@ -153,6 +153,8 @@ def build(root, order, extra, grads, given, params, expand, max_nodes):
     names, exprs = node_names([n for n in order if n in near], [n for n in extra if n in near], given)
     ids = {u: f"n{k}" for k, u in enumerate(u for u in plan.units if u in shown)}
     where = {id(n): ids.get(unit[n], "hidden") for n in plan.nodes}
+    for n, total in plan.folds.items():  # the sum inside a mean is drawn as the mean
+        where[id(total)] = where[id(n)]
     for u in hidden_units:
         ids[u] = "hidden"
     nodes, edges, clusters = [], [], {}

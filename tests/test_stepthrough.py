@@ -106,12 +106,15 @@ def test_html_is_self_contained_with_a_frame_per_step(tmp_path):
 def test_tensor_model_step_through_uses_blocks():
     nn = pytest.importorskip("nn")
     model = nn.Sequential(nn.Linear(3, 2), nn.Tanh())
-    loss = model(Tensor(np.ones((4, 3), dtype=np.float32), name="x")).sum()
+    loss = model(Tensor(np.ones((4, 3), dtype=np.float32), name="x")).mean()
     e = explain_backward(loss, names=dict(model.named_parameters()))
     frames = e.frames()
     assert len(frames) == len(e)
     texts = [t.text for t in ET.fromstring(frames[-1].svg).iter(SVG + "text")]
-    assert "Linear(3→2)" in texts and "Tanh" in texts
+    assert "Linear(3→2)" in texts and "Tanh" in texts and "mean" in texts
+    # the mean's own sum step highlights the mean node: the picture has no separate sum
+    first = ET.fromstring(frames[0].svg)
+    assert any(s.get("stroke") == "#ea580c" for g in first.iter(SVG + "g") for s in g)
 
 
 def test_command_line_writes_the_step_through(tmp_path, capsys):
