@@ -15,8 +15,9 @@ _PREC = {"+": 1, "-": 1, "*": 2, "/": 2, "@": 2, "**": 3}
 # Names of the operands of ops whose order matters, drawn on the edges so that `a - b` cannot be
 # read as `b - a`. Ops not listed here with two or more inputs get their position (0, 1, ...);
 # the commutative ones get nothing.
+# (`where(cond, a, b)` records a and b as its inputs; the condition is a constant of the op.)
 OPERANDS = {"-": ("a", "b"), "/": ("a", "b"), "@": ("a", "b"), "**": ("base", "exp"),
-            "where": ("cond", "a", "b"), "clip": ("x", "lo", "hi")}
+            "where": ("if true", "if false")}
 COMMUTATIVE = frozenset({"+", "*", "maximum", "minimum"})
 _SHORT = 24  # longer expressions are replaced by n<k> in names (and shown once, on their node)
 

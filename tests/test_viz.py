@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pytest
 
-from autograd import Tensor, Value, draw_graph, scope
+from autograd import Tensor, Value, concatenate, draw_graph, scope, where
 from autograd import viz
 
 HAS_RENDERER = viz.find_renderer() is not None
@@ -102,6 +102,8 @@ def test_two_to_the_power_is_not_the_square():
 @pytest.mark.parametrize("make, labels", [
     (lambda a, b: a - b, ["a", "b"]), (lambda a, b: a / b, ["a", "b"]), (lambda a, b: a ** b, ["base", "exp"]),
     (lambda a, b: a @ b, ["a", "b"]), (lambda a, b: a + b, ["", ""]), (lambda a, b: a * b, ["", ""]),
+    (lambda a, b: where(np.eye(2, dtype=bool), a, b), ["if true", "if false"]),
+    (lambda a, b: concatenate([a, b]), ["0", "1"]), (lambda a, b: a.maximum(b), ["", ""]),
 ])
 def test_operand_labels_follow_argument_order(make, labels):
     a = Tensor(np.full((2, 2), 2.0), requires_grad=True, name="A")
