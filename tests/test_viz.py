@@ -131,9 +131,8 @@ def test_every_node_shows_its_gradient_as_torch_computes_it():
     for t in steps:
         t.retain_grad()
     steps[-1].sum().backward()
-    by_expr = {n["expr"]: n for n in g.nodes if n["kind"] == "result"}
-    assert list(by_expr) == ["x@W", "x@W+b", "tanh(x@W+b)", "n4*n4", "sum(n5)"] or len(by_expr) == 5
     results = [n for n in g.nodes if n["kind"] == "result"]
+    assert len(results) == len(steps) + 1  # and the sum
     for node, t in zip(results, steps):
         want = t.grad.numpy()
         assert node["grad_norm"] == pytest.approx(np.linalg.norm(want), rel=1e-9)
