@@ -6,8 +6,9 @@
 # needs; tensors (notebook 4 onwards) only make it fast.
 #
 # **What this notebook teaches:** building expressions from `Value`s and reading their
-# gradients, a single neuron and its computation graph, and a small multilayer perceptron made
-# of nothing but `Value`s, trained on the two-moons data set, with its decision boundary.
+# gradients, a single neuron and its computation graph, the perceptron's straight line (and why
+# XOR defeats it), and a small multilayer perceptron made of nothing but `Value`s, trained on the
+# two-moons data set, with its decision boundary.
 
 # %%
 import random
@@ -87,6 +88,41 @@ neuron = Neuron(3)
 print(neuron, "parameters:", [round(p.data, 3) for p in neuron.parameters()])
 y = neuron([1.0, 2.0, 0.5])
 print(f"output for (1, 2, 0.5): {y.data:.4f}")
+
+# %% [markdown]
+# ## One neuron draws a straight line
+#
+# A single neuron with a step activation is Rosenblatt's perceptron: it answers 1 where
+# w·x + b > 0, so its decision boundary is the straight line w·x + b = 0. Its learning rule is
+# not backpropagation (the step has no useful derivative) but "on a mistake, move the line
+# towards the missed point": w += y·x. `nn.models.Perceptron` learns to tell iris setosa from the
+# other two species by petal length and width, which a line can do; on XOR, which no line can
+# separate, it never stops making mistakes.
+
+# %%
+from nn.data import load_iris, make_xor  # noqa: E402
+from nn.models import Perceptron  # noqa: E402
+
+iris_X, iris_y = load_iris()
+petals, setosa = iris_X[:, 2:4], (iris_y == 0).astype(int)
+perceptron = Perceptron(random_state=0).fit(petals, setosa)
+print(f"iris: mistakes per epoch {perceptron.errors_}, accuracy {perceptron.score(petals, setosa):.3f}")
+assert perceptron.errors_[-1] == 0
+
+xor_X, xor_y = make_xor(4)
+xor_perceptron = Perceptron(max_iter=20, random_state=0).fit(xor_X, xor_y)
+print(f"XOR:  mistakes per epoch {xor_perceptron.errors_}, accuracy {xor_perceptron.score(xor_X, xor_y):.2f}")
+assert min(xor_perceptron.errors_) > 0
+
+(w_len, w_wid), b0 = perceptron.coef_[0], perceptron.intercept_[0]
+fig, ax = plt.subplots(figsize=(5.5, 3.6))
+for label, name, colour in [(1, "setosa", "tab:blue"), (0, "versicolor or virginica", "tab:orange")]:
+    ax.plot(petals[setosa == label, 0], petals[setosa == label, 1], "o", ms=4, color=colour, label=name)
+lengths = np.linspace(0.5, 7, 2)
+ax.plot(lengths, -(w_len * lengths + b0) / w_wid, "k-", label="w·x + b = 0")
+ax.set(xlabel="petal length (cm)", ylabel="petal width (cm)", ylim=(-0.2, 2.8), title="Perceptron on iris")
+ax.legend(fontsize=8)
+plt.show()
 
 # %% [markdown]
 # ## A scalar MLP on two moons
