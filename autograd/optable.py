@@ -321,7 +321,8 @@ OPS += [
     # Norms.
     OpSpec("norm_1", lambda x: N.vector_norm(x, 1), (NONZERO,), UNARY, lambda t, x: t.linalg.vector_norm(x, 1),
            free_shapes=True),
-    _reduce("norm_2", lambda x: x.norm(), lambda t, x: x.norm(), shapes=UNARY, free=True),
+    # Away from 0, where the norm of one element is |x| and has a kink.
+    OpSpec("norm_2", lambda x: x.norm(), (NONZERO,), UNARY, lambda t, x: x.norm(), free_shapes=True),
     OpSpec("norm_inf", lambda x: N.vector_norm(x, float("inf")), (POSITIVE,), VECTOR,
            lambda t, x: t.linalg.vector_norm(x, float("inf")), distinct=True),
     _reduce("norm_3_axis1", lambda x: x.norm(3, dim=1), lambda t, x: x.norm(3, dim=1), shapes=MATRIX),
