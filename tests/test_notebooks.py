@@ -1,7 +1,7 @@
 """The lesson notebooks: the nine of the reading order are there, each is stored with its outputs
 (figures included) exactly as written from its source, and running it again in a fresh kernel
 prints the same text, numbers included (their assert cells check the numbers themselves)."""
-import sys
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -26,11 +26,11 @@ EXPECTED = [
 ]
 MAX_BYTES = 500 * 1024
 
-sys.path.insert(0, str(ROOT))
-try:
-    from chainrule import make_notebooks as mk  # the repository's tools/, installed as `chainrule`
-finally:
-    sys.path.remove(str(ROOT))
+# This checkout's tools/make_notebooks.py (installed as `chainrule.make_notebooks`, possibly from
+# another checkout): it runs the notebooks against the library of the tree it sits in.
+_spec = importlib.util.spec_from_file_location("make_notebooks", ROOT / "tools" / "make_notebooks.py")
+mk = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(mk)
 
 
 def test_the_nine_lessons_are_there_in_reading_order():
