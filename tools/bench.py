@@ -1,4 +1,5 @@
-"""`chainrule bench`: benchmarks B1, B2, B5 and B6 (in `bench_conv.py`) of BENCHMARKS.md against their contenders.
+"""`chainrule bench`: benchmarks B1-B6 of BENCHMARKS.md against their contenders (B3 and B4 are in
+`bench_mlp.py`, B6 in `bench_conv.py`).
 
 Every contender runs in this one process, interleaved (a, b, c, a, b, c, ...), and each is first
 checked to compute the same numbers as the others. Times are medians; ratios are to the reference
@@ -360,26 +361,51 @@ def run(args):
             raise SystemExit(f"bench: unknown benchmark {n!r}; choose from {', '.join(BENCHMARKS)}")
     torch = _optional("torch")
     if torch is not None:
-        torch.set_num_threads(1)
+        torch.set_num_threads(args.threads)
     tpc = _optional("threadpoolctl")
-    limits = tpc.threadpool_limits(1) if tpc is not None else None
+    limits = tpc.threadpool_limits(args.threads) if tpc is not None else None
     try:
         rows = [row for n in names for row in BENCHMARKS[n](args.quick)]
     finally:
         if limits is not None:
             limits.unregister()
     print(f"Date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}  ")
-    print(f"Machine: {machine()}, 1 BLAS/torch thread  ")
-    print(f"Command: `{' '.join(['chainrule bench'] + args.benchmarks + ['--quick'] * args.quick)}`  ")
+    threads = f"{args.threads} BLAS/torch thread" + "s" * (args.threads > 1)
+    command = ' '.join(['chainrule bench'] + args.benchmarks + ['--quick'] * args.quick
+                       + [f'--threads {args.threads}'] * (args.threads != 1))
+    print(f"Machine: {machine()}, {threads}  ")
+    print(f"Command: `{command}`  ")
+    missing = [name for name in ("torch", "micrograd") if _optional(name) is None]
+    if missing:
+        print(f"Not installed, so not compared: {', '.join(missing)} (`pip install -e \".[bench]\" torch==2.13.0`)  ")
     print("Ratios are to " + ", ".join(f"{b}: {c}" for b, c in REFERENCE.items() if b in names) + " (same run). "
           "Medians of interleaved runs, `gc.collect()` before each, outside the clock. "
           "B2 counts two ops (mul, add) per step.\n")
     print(table(rows))
+    if args.json:
+        _write_json(args.json, rows, machine(), threads, command)
     return 0 if all(r[5] is True or isinstance(r[5], str) for r in rows) else 1
 
 
+def _write_json(path, rows, machine_text, threads, command):
+    """One JSON object per row (appended), with the run's date, machine and command."""
+    import json
+
+    ref = {(r[0], r[1]): r[3] for r in rows if r[2].startswith(REFERENCE[r[0]]) and r[3] is not None}
+    date = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    with open(path, "a") as f:
+        for bench, work, name, t, per_op, ok in rows:
+            base = ref.get((bench, work))
+            f.write(json.dumps({"date": date, "machine": machine_text, "threads": threads, "command": command,
+                                "bench": bench, "workload": work, "contender": name, "seconds": t,
+                                "seconds_per_op": per_op, "ratio": t / base if t and base else None,
+                                "same_numbers": ok}) + "\n")
+
+
 def register(subparsers):
-    p = subparsers.add_parser("bench", help="benchmarks B1, B2, B5, B6 against micrograd, torch and numpy")
+    p = subparsers.add_parser("bench", help="benchmarks B1-B6 against micrograd, torch and numpy by hand")
     p.add_argument("benchmarks", nargs="*", metavar="B", help=f"which to run (default all: {' '.join(BENCHMARKS)})")
     p.add_argument("--quick", action="store_true", help="tiny sizes and few repeats: a smoke test, not a measurement")
+    p.add_argument("--threads", type=int, default=1, metavar="N", help="BLAS and torch threads (default 1)")
+    p.add_argument("--json", metavar="PATH", help="also append one JSON line per row to PATH")
     p.set_defaults(func=run)

@@ -4,8 +4,12 @@ backward, SGD update) against the same step written by hand in numpy, and torch.
 Every contender starts from the same weights and sees the same batches, and is first checked to
 reach the same loss after a few steps. B3 trains 20 epochs on the digits; B4 reports, beside the
 time of a step, the peak memory of the step as `tracemalloc` sees it (numpy and chainrule
-allocate through Python's tracked allocator; torch does not, so its peak is not shown).
+allocate through Python's tracked allocator; torch does not) and the growth of the peak resident
+set size (RSS) over the first training steps, measured for every contender in a process of its own.
 """
+import resource
+import subprocess
+import sys
 import tracemalloc
 
 import numpy as np
@@ -188,20 +192,57 @@ def _peak(make, X, y, batches):
     return peak
 
 
-def bench_b4(quick, interleaved, optional):
-    """MLP 784-512-256-10, batch 256, synthetic 8,192 x 784 float32, SGD: ms per step and peak memory."""
+def _b4_data(quick):
     rng = np.random.default_rng(0)
     n = 1024 if quick else 8192
-    X = rng.standard_normal((n, 784)).astype(np.float32)
-    y = rng.integers(0, 10, n).astype(np.int64)
+    # float32 straight away: a float64 draw would raise the peak RSS above what training adds
+    return rng.standard_normal((n, 784), dtype=np.float32), rng.integers(0, 10, n).astype(np.int64)
+
+
+def _rss_growth(name, quick):
+    """MiB by which training steps raise the peak RSS above that of the model and data alone."""
+    code = f"from {__package__}.bench_mlp import _rss_child; _rss_child({name!r}, {quick!r})"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
+    return float(done.stdout.split()[-1]) if done.returncode == 0 else float("nan")
+
+
+def _rss_child(name, quick):
+    import importlib
+
+    X, y = _b4_data(quick)
+    # Only the measured contender's library is imported: an import can raise the peak by itself.
+    make = _contenders(_init([784, 512, 256, 10]), 0.01,
+                       lambda m: importlib.import_module(m) if name.startswith(m) else None)
+    model = make[name]()
+    batches = _batches(len(X), 256, 1)
+    before = _peak_rss_kib()
+    for i in batches[:4]:
+        model.step(X[i], y[i])
+    print((_peak_rss_kib() - before) / 1024)
+
+
+def _peak_rss_kib():
+    # VmHWM belongs to this process's own memory map; getrusage's ru_maxrss would start from the
+    # parent's peak, which Linux carries over into a child.
+    try:
+        with open("/proc/self/status") as f:
+            return next(int(line.split()[1]) for line in f if line.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def bench_b4(quick, interleaved, optional):
+    """MLP 784-512-256-10, batch 256, synthetic 8,192 x 784 float32, SGD: ms per step and peak memory."""
+    X, y = _b4_data(quick)
     params = _init([784, 512, 256, 10])
-    batches = _batches(n, 256, 1)
+    batches = _batches(len(X), 256, 1)
     make = _contenders(params, 0.01, optional)
     ok = _agree(make, X, y, batches)
     times = interleaved({name: (lambda mk=mk: _train(mk, X, y, batches)) for name, mk in make.items()},
                         2 if quick else 5)
     rows = []
     for name, t in times.items():
-        peak = "" if name == "torch" else f" (peak {_peak(make[name], X, y, batches) / 2**20:.1f} MiB)"
-        rows.append(("B4", "MLP 784-512-256-10, batch 256, per step", name + peak, t / len(batches), None, ok))
+        traced = "" if name == "torch" else f"traced peak {_peak(make[name], X, y, batches) / 2**20:.1f} MiB, "
+        memory = f" ({traced}RSS +{_rss_growth(name, quick):.1f} MiB)"
+        rows.append(("B4", "MLP 784-512-256-10, batch 256, per step", name + memory, t / len(batches), None, ok))
     return rows
