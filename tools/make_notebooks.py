@@ -109,6 +109,9 @@ def execute(nb, workdir):
     # This checkout first on the kernel's path, so the notebooks use this source tree.
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
     env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"  # figures inline, whatever the shell says
+    # One BLAS thread: how a product is split between threads can change its last bits, and a
+    # training run turns those into different printed numbers on a machine with more cores.
+    env.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
     start = time.perf_counter()
     try:
         client.execute(env=env)
