@@ -202,7 +202,8 @@ X_ones = np.c_[x_train.numpy(), np.ones(5)].astype(np.float64)
 theta, *_ = np.linalg.lstsq(X_ones, y_train.numpy().astype(np.float64), rcond=None)
 closed_cost = float(np.mean((X_ones @ theta - y_train.numpy()) ** 2))
 print(f"{'':18} {'w1':>8} {'w2':>8} {'w3':>8} {'b':>9} {'cost':>9}")
-print(f"{'closed form':18} {theta[0, 0]:8.4f} {theta[1, 0]:8.4f} {theta[2, 0]:8.4f} {theta[3, 0]:9.4f} {closed_cost:9.4f}")
+print(f"{'closed form':18} {theta[0, 0]:8.4f} {theta[1, 0]:8.4f} {theta[2, 0]:8.4f} {theta[3, 0]:9.4f} "
+      f"{closed_cost:9.4f}")
 print(f"{'gradient descent':18} {matrix[0]:8.4f} {matrix[1]:8.4f} {matrix[2]:8.4f} {matrix[3]:9.4f} {matrix[4]:9.4f}")
 print(f"condition number of XᵀX: {np.linalg.cond(X_ones.T @ X_ones):.2e}")
 assert closed_cost <= matrix[4]

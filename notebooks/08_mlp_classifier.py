@@ -83,7 +83,8 @@ for epoch in range(5):
         loss.backward()
         optimizer.step()
         total += loss.item() * len(yb)
-    print(f"epoch {epoch + 1}: loss {total / len(X_train_s):.4f}, test accuracy {accuracy(model, X_test_s, y_test):.4f}")
+    test_accuracy = accuracy(model, X_test_s, y_test)
+    print(f"epoch {epoch + 1}: loss {total / len(X_train_s):.4f}, test accuracy {test_accuracy:.4f}")
 torch_way_accuracy = accuracy(model, X_test_s, y_test)
 assert torch_way_accuracy > 0.95
 
@@ -108,6 +109,8 @@ model.compile(optimizer="rmsprop", loss="cross_entropy", metrics=["accuracy"])
 # `EarlyStopping` stops once it has not improved for 3 epochs and puts the best weights back,
 # and a custom callback prints each epoch's figures and the ratio of validation to training
 # loss (above 1 and growing: the network starts to memorise the training images).
+# `nn.callbacks.TensorBoard(log_dir)` would write the same curves for TensorBoard (it needs the
+# `tensorboard` extra, so it is left out here).
 
 # %%
 class RatioPrinter(Callback):
