@@ -135,7 +135,8 @@ plt.show()
 # - **stochastic** (online): 1 at a time (200 updates per epoch, the noisiest).
 #
 # Each runs 10 epochs of SGD with learning rate 0.05 from W = b = 0, recording where (W, b) is
-# after every update.
+# after every update. Every update is the same five steps: draw a batch, forward pass, loss,
+# backward pass, and a step against the gradient.
 
 # %%
 rng = np.random.default_rng(0)
@@ -156,11 +157,12 @@ def train(batch_size, epochs=10, lr=0.05, seed=0):
     for epoch in range(epochs):
         order = order_rng.permutation(len(x_data))
         for i in range(0, len(x_data), batch_size):
-            idx = order[i:i + batch_size]
-            loss = ((Tensor(x_data[idx]) @ W + b - Tensor(y_data[idx])) ** 2).mean()
+            idx = order[i:i + batch_size]                      # 1. draw a batch
+            prediction = Tensor(x_data[idx]) @ W + b           # 2. forward pass
+            loss = ((prediction - Tensor(y_data[idx])) ** 2).mean()  # 3. loss
             optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
+            loss.backward()                                    # 4. backward pass
+            optimizer.step()                                   # 5. W -= lr * grad (and b)
             path.append((W.item(), b.item()))
     return np.array(path)
 
