@@ -129,7 +129,9 @@ def test_conv_nodes_carry_their_layer_label_for_the_graph():
     assert y._scope == "Conv2d(1→8, 3×3)"
 
 
-@pytest.mark.parametrize("image_size, kwargs", [(8, {}), (28, dict(overlap=False, lrn=False, activation="tanh"))])
+@pytest.mark.parametrize("image_size, kwargs", [(8, {}), (28, dict(overlap=False, lrn=False, activation="tanh")),
+                                                (8, dict(pool_strides=(2, 1))),
+                                                (8, dict(pool_strides=(2, 1), overlap=False))])
 def test_alexnet_small_shapes_and_ablations(image_size, kwargs):
     autograd.manual_seed(0)
     model = AlexNetSmall(image_size=image_size, width=8, hidden=16, **kwargs)
@@ -139,6 +141,8 @@ def test_alexnet_small_shapes_and_ablations(image_size, kwargs):
     assert ("LocalResponseNorm" in kinds) == kwargs.get("lrn", True)
     assert ("Tanh" in kinds) == (kwargs.get("activation") == "tanh")
     assert list(model.state_dict())[:2] == ["features.0.weight", "features.0.bias"]
+    with pytest.raises(ValueError, match="pool_strides must be"):
+        AlexNetSmall(pool_strides=(3, 1))
 
 
 def _torch_alexnet(torch, model):

@@ -66,7 +66,7 @@ def register(sub):
     p.add_argument("--optimizer", choices=sorted(OPTIMIZERS), default="rmsprop", help="default rmsprop")
     p.add_argument("--lr", type=_positive_float, default=None, help="learning rate (default: the optimizer's, "
                    "0.001 for rmsprop)")
-    p.add_argument("--epochs", type=positive_int, default=20, help="default 20")
+    p.add_argument("--epochs", type=positive_int, default=None, help="default 20 (cnn: 50)")
     p.add_argument("--batch-size", type=positive_int, default=32, help="default 32")
     p.add_argument("--seed", type=int, default=0, help="seed of the split, the initial weights and the shuffling")
     p.add_argument("--out", default="runs", help="directory of the run directories (default runs)")
@@ -199,6 +199,7 @@ def train_main(args):
     n_out = int(y_train.max()) + 1 if task == "classification" else 1
     autograd.manual_seed(args.seed)
     saved, callbacks = None, None
+    args.epochs = args.epochs or (train_cnn.DEFAULTS["epochs"] if cnn else 20)
     if cnn:
         args.lr = args.lr or train_cnn.DEFAULTS["lr"]
         model, saved, optimizer, callbacks = train_cnn.build(X_train, n_out, args)

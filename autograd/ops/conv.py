@@ -146,7 +146,8 @@ def _from_positions(y, geo):
     if not geo.wide:
         return y.reshape((n, o) + geo.out)
     y = y.reshape((n, o, geo.out[0]) + geo.padded[1:])
-    return np.ascontiguousarray(y[(slice(None),) * 3 + tuple(slice(0, m) for m in geo.out[1:])])
+    # A view that skips the wrapped columns: the next op (bias, activation) copies anyway.
+    return y[(slice(None),) * 3 + tuple(slice(0, m) for m in geo.out[1:])]
 
 
 def _conv_kernel(x, w, geo, cols=None):

@@ -26,9 +26,11 @@ from ..serialization import register
 __all__ = ["AlexNetSmall"]
 
 
-def _pooled(n, overlap):
-    # 3x3 windows, stride 2, padding 1 and 2x2 windows, stride 2 both give ceil(n / 2).
-    return (n + 2 - 3) // 2 + 1 if overlap else n // 2
+def _pooled(n, overlap, stride):
+    # 3x3 windows with padding 1 give ceil(n / stride); 2x2 windows, stride 2, give n // 2.
+    if overlap:
+        return (n + 2 - 3) // stride + 1
+    return n // 2 if stride == 2 else n
 
 
 @register
@@ -37,10 +39,12 @@ class AlexNetSmall(Module):
 
     Takes (N, C, H, W) images, or flat rows (N, C * H * W) such as scikit-learn's 8x8 digits.
     `width` is the number of filters of the first layer (the next ones have 2x, 3x and 2x).
+    `pool_strides=(2, 1)` keeps 4x4 maps for the last convs of an 8x8 image (the second pool then
+    moves by one pixel: still overlapping 3x3 windows; without `overlap` it is left out).
     """
 
     def __init__(self, in_channels=1, num_classes=10, image_size=8, width=32, hidden=128, dropout=0.5,
-                 activation="relu", lrn=True, overlap=True, dtype=np.float32):
+                 activation="relu", lrn=True, overlap=True, pool_strides=(2, 2), dtype=np.float32):
         super().__init__()
         if activation not in ACTIVATIONS:
             raise ValueError(f"AlexNetSmall: unknown activation {activation!r}; expected one of {sorted(ACTIVATIONS)}")
@@ -54,16 +58,21 @@ class AlexNetSmall(Module):
             # AlexNet's constants (n=5, alpha=1e-4, beta=0.75, k=2).
             return LocalResponseNorm(5, alpha=1e-4, beta=0.75, k=2.0) if lrn else Identity()
 
-        def pool():
-            return MaxPool2d(3, stride=2, padding=1) if overlap else MaxPool2d(2, stride=2)
+        if tuple(pool_strides) not in ((2, 2), (2, 1), (1, 2), (1, 1)):
+            raise ValueError(f"AlexNetSmall: pool_strides must be two strides of 1 or 2, got {pool_strides!r}")
+
+        def pool(stride):
+            if overlap:
+                return MaxPool2d(3, stride=stride, padding=1)
+            return MaxPool2d(2, stride=2) if stride == 2 else Identity()
 
         self.features = Sequential(
-            Conv2d(in_channels, c1, 3, padding=1, dtype=dtype), act(), norm(), pool(),
-            Conv2d(c1, c2, 3, padding=1, dtype=dtype), act(), norm(), pool(),
+            Conv2d(in_channels, c1, 3, padding=1, dtype=dtype), act(), norm(), pool(pool_strides[0]),
+            Conv2d(c1, c2, 3, padding=1, dtype=dtype), act(), norm(), pool(pool_strides[1]),
             Conv2d(c2, c3, 3, padding=1, dtype=dtype), act(),
             Conv2d(c3, c2, 3, padding=1, dtype=dtype), act(),
         )
-        side = _pooled(_pooled(image_size, overlap), overlap)
+        side = _pooled(_pooled(image_size, overlap, pool_strides[0]), overlap, pool_strides[1])
         self.classifier = Sequential(
             Flatten(), Dropout(dropout), Linear(c2 * side * side, hidden, dtype=dtype), act(),
             Dropout(dropout), Linear(hidden, num_classes, dtype=dtype),
