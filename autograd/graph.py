@@ -196,15 +196,24 @@ class detect_anomaly:
         self.enabled = enabled
 
     def __enter__(self):
-        self.prev, _state.anomaly = _state.anomaly, self.enabled
+        self.prev = _state.anomaly
+        set_detect_anomaly(self.enabled)
         return self
 
     def __exit__(self, *exc):
-        _state.anomaly = self.prev
+        set_detect_anomaly(self.prev)
+
+
+# How many threads have anomaly mode on: every op reads this plain number first and consults its
+# thread's own switch only when some thread has it on, so the mode costs nothing when off.
+ANOMALY_THREADS = [0]
 
 
 def set_detect_anomaly(enabled):
-    _state.anomaly = bool(enabled)
+    enabled = bool(enabled)
+    if enabled != _state.anomaly:
+        ANOMALY_THREADS[0] += 1 if enabled else -1
+    _state.anomaly = enabled
 
 
 def is_anomaly_enabled():

@@ -4,18 +4,21 @@ Ops live in `autograd/ops/` (grouped by kind) and are attached as methods at imp
 Every op is `make(result, parents, backward, name)`, where
 `backward(g, out, *inputs)` returns one gradient per input; the graph walker
 un-broadcasts each gradient to its input's shape and dtype (`unbroadcast`, the one place).
-Backward formulas use numpy operators, ufuncs and a few numpy functions, which
-`Tensor` also implements, so the same formula runs on arrays (fast path) and on
-Tensors (`create_graph=True`, for gradients of gradients).
+The backward contract: `backward(g, out, *inputs)` gets numpy arrays on the fast path and
+Tensors under `create_graph=True` (for gradients of gradients), and is written with numpy
+operators, ufuncs and functions, which `Tensor` implements, plus the few `dual` functions for
+what numpy lacks; so one formula serves both, and no op asks which it was given.
+`@saves(...)` names the values a backward reads, for the in-place checks.
 """
 import numbers
 
 import numpy as np
 
-from .graph import CLOCK, SCOPES, check_forward, run_backward
-from .graph import _state as _grad_mode
+from .graph import ANOMALY_THREADS, CLOCK, check_forward, run_backward
+from .graph import _state as _grad_mode  # the grad-mode switch, read directly on the hot path
+from .scope import SCOPES
 
-__all__ = ["Tensor", "tensor", "make", "as_tensor", "saves", "unbroadcast"]
+__all__ = ["Tensor", "tensor", "make", "as_tensor", "saves", "dual", "unbroadcast"]
 
 
 def _to_array(data, dtype):
@@ -48,6 +51,9 @@ class Tensor:
     __slots__ = ("data", "grad", "requires_grad", "_parents", "_backward", "_op", "_retains_grad", "_scope", "name",
                  "_base", "_vc", "_mclock", "_stamp", "_rclock", "_trace", "_view_idx", "_history", "__weakref__")
     __array_priority__ = 1000
+    # numpy's ufuncs and functions that have differentiable versions: filled in by `ops` when it
+    # attaches the methods (the ops know the Tensor; the Tensor does not import the ops).
+    _UFUNCS, _FUNCTIONS = {}, {}
 
     def __init__(self, data, requires_grad=False, dtype=None, name=""):
         self.data = _to_array(data, dtype)
@@ -201,17 +207,13 @@ class Tensor:
 
     # Interoperability: numpy functions applied to Tensors stay differentiable where we know them.
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
-        from .ops import UFUNCS
-
-        fn = UFUNCS.get(ufunc)
+        fn = Tensor._UFUNCS.get(ufunc)
         if method != "__call__" or fn is None or kwargs:
             return getattr(ufunc, method)(*_strip(inputs), **_strip(kwargs))
         return fn(*inputs)
 
     def __array_function__(self, func, types, args, kwargs):
-        from .ops import FUNCTIONS
-
-        fn = FUNCTIONS.get(func)
+        fn = Tensor._FUNCTIONS.get(func)
         if fn is not None:
             return fn(*args, **kwargs)
         result = func(*_strip(args), **_strip(kwargs))
@@ -287,10 +289,9 @@ def make(data, parents, backward, op):
     # A result that views a parent's memory (reshape, transpose, basic indexing) shares its
     # version counter, so an in-place change through either is seen by both.
     out._base = None if out.data.base is None else _viewed(out.data, parents)
-    state = _grad_mode
-    if state.anomaly:
+    if ANOMALY_THREADS[0] and _grad_mode.anomaly:
         check_forward(out, parents)
-    if state.enabled:  # is_grad_enabled(), inlined
+    if _grad_mode.enabled:  # is_grad_enabled(), inlined
         for p in parents:
             if p.requires_grad:
                 out.requires_grad = True
@@ -312,6 +313,16 @@ def _viewed(data, parents):
         if arr is owner or arr.base is owner:
             return root
     return None
+
+
+def dual(on_arrays, on_tensors):
+    """A function for backward formulas that numpy lacks (erf, sigmoid, a scatter), so Tensor
+    cannot dispatch to it: `on_arrays` on the fast path, the differentiable `on_tensors` under
+    `create_graph=True`. The one place where a backward's arguments are told apart by type."""
+    def fn(x, *args, **kwargs):
+        return (on_tensors if isinstance(x, Tensor) else on_arrays)(x, *args, **kwargs)
+
+    return fn
 
 
 def tensor(data, dtype=None, requires_grad=False):

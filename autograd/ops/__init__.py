@@ -57,6 +57,7 @@ FUNCTIONS = {
     np.concatenate: S.concatenate, np.stack: S.stack, np.sum: R.sum, np.mean: R.mean,
     np.max: R.max, np.min: R.min, np.clip: E.clip, np.dot: L.dot,
 }
+Tensor._UFUNCS, Tensor._FUNCTIONS = UFUNCS, FUNCTIONS  # the same dicts, extended below
 
 # The wider op set: PyTorch's names as methods, and numpy's functions with numpy's keyword names.
 from . import decomp as D  # noqa: E402

@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 
-from ..tensor import Tensor, make, saves
+from ..tensor import Tensor, dual, make, saves
 from .elementwise import _sigmoid_array, sigmoid, tanh, where
 from .shape import split
 
@@ -52,7 +52,7 @@ def softplus(x):
 
 
 def _softplus_bw(g, out, x):
-    return (g * sigmoid(x) if isinstance(x, Tensor) else g * _sigmoid_array(x),)
+    return (g * _sigmoid_of(x),)
 
 
 def silu(x):
@@ -74,7 +74,7 @@ def gelu(x, approximate="none"):
 
 
 def _gelu_bw(g, out, x):
-    cdf = 0.5 * (1 + (_erf_t(x / math.sqrt(2)) if isinstance(x, Tensor) else _erf(x / math.sqrt(2))))
+    cdf = 0.5 * (1 + _erf_of(x / math.sqrt(2)))
     pdf = np.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)
     return (g * (cdf + x * pdf),)
 
@@ -92,6 +92,11 @@ def _erf_t(x):
 
 def erf(x):
     return _erf_t(x)
+
+
+# For backward formulas: numpy has neither function (see `dual`).
+_erf_of = dual(_erf, _erf_t)
+_sigmoid_of = dual(_sigmoid_array, sigmoid)
 
 
 # Composites: their gradients come from the ops they are built of.

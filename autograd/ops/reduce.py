@@ -9,7 +9,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from ..tensor import Tensor, make, saves
+from ..tensor import Tensor, dual, make, saves
 
 
 def normalize_axes(axis, ndim, op, dim=None):
@@ -158,23 +158,40 @@ def prod(x, axis=None, keepdims=False, dim=None, keepdim=None):
     axes = normalize_axes(axis, x.ndim, "prod", dim)
     shape = x.shape
 
+    @saves(1)
     def backward(g, out, x):
-        ge = _expand(g, shape, axes, keepdims)
-        if isinstance(x, Tensor):
-            kept = out if keepdims else out.reshape(_kept_shape(shape, axes))
-            return (ge * kept / x,)  # second order assumes no zeros in x
-        return (ge * _prod_of_others(x, axes),)
+        return (_expand(g, shape, axes, keepdims) * _prod_of_others(x, axes),)
 
     return make(np.asarray(np.prod(x.data, axis=axes, keepdims=keepdims)), (x,), backward, "prod")
 
 
-def _prod_of_others(x, axes):
-    """For each element, the product of the other elements in its reduction group (no division)."""
-    moved = np.moveaxis(x, axes, range(len(axes)))
-    flat = moved.reshape((-1,) + moved.shape[len(axes):])
+def _grouped(fn):
+    """`fn(flat)` on the reduction groups laid out along axis 0, put back in `x`'s layout."""
+    def apply(x, axes):
+        moved = np.moveaxis(x, axes, range(len(axes)))
+        flat = moved.reshape((-1,) + moved.shape[len(axes):])
+        return np.moveaxis(fn(flat).reshape(moved.shape), range(len(axes)), axes)
+
+    return apply
+
+
+def _others_by_scans(flat):
+    # Products of everything before and after each element: O(k), no division, so zeros are fine.
     left = np.concatenate([np.ones_like(flat[:1]), np.cumprod(flat, axis=0)[:-1]])
     right = np.concatenate([np.cumprod(flat[::-1], axis=0)[-2::-1], np.ones_like(flat[:1])])
-    return np.moveaxis((left * right).reshape(moved.shape), range(len(axes)), axes)
+    return left * right
+
+
+def _others_by_masks(flat):
+    # For gradients of gradients: each element replaced by 1 in its own copy of the group, then a
+    # product, whose gradient is again exact where x has zeros (O(k^2) values; k is small in practice).
+    k = flat.shape[0]
+    own = np.eye(k, dtype=bool).reshape((k, k) + (1,) * (flat.ndim - 1))
+    return prod(np.where(own, 1.0, flat[None]), axis=1)
+
+
+# For each element, the product of the other elements in its reduction group (see `dual`).
+_prod_of_others = dual(_grouped(_others_by_scans), _grouped(_others_by_masks))
 
 
 def argmax(x, axis=None, keepdims=False, dim=None, keepdim=None):

@@ -1,7 +1,7 @@
 """Shape ops: views, joins and indexing. Each backward undoes the forward's rearrangement."""
 import numpy as np
 
-from ..tensor import Tensor, as_tensor, make, saves
+from ..tensor import Tensor, as_tensor, dual, make, saves
 from .reduce import normalize_axes
 
 
@@ -247,19 +247,25 @@ def getitem(x, idx):
     return out
 
 
-def scatter_add(g, idx, shape, basic=False):
+def _scatter_add_array(g, idx, shape, basic=False):
     """A zero array of `shape` with `g` added at `idx` (repeated indices add up)."""
-    if isinstance(g, Tensor):
-        def backward(gg, out, g):
-            return (gg[idx],)
-
-        return make(scatter_add(g.data, idx, shape, basic), (g,), backward, "scatter_add")
     z = np.zeros(shape, dtype=g.dtype)
     if basic:
         z[idx] = g
     else:
         np.add.at(z, idx, g)
     return z
+
+
+def _scatter_add_op(g, idx, shape, basic=False):
+    """The same as a differentiable op (its backward is indexing again)."""
+    def backward(gg, out, g):
+        return (gg[idx],)
+
+    return make(_scatter_add_array(g.data, idx, shape, basic), (g,), backward, "scatter_add")
+
+
+scatter_add = dual(_scatter_add_array, _scatter_add_op)
 
 
 def flip(x, dims=None, axis=None):
