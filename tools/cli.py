@@ -10,7 +10,16 @@ import importlib
 import os
 import sys
 
-COMMANDS = [".demo", ".bench", ".graph", ".gradcheck_cmd"]
+COMMANDS = [".train", ".demo", ".bench", ".graph", ".gradcheck_cmd"]
+
+
+def _version():
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("chainrule")
+    except PackageNotFoundError:  # run from a source tree that was not installed
+        return "unknown (not installed)"
 
 
 class UsageError(Exception):
@@ -41,6 +50,7 @@ def positive_int(text):
 
 def main(argv=None):
     parser = _Parser(prog="chainrule", description="chainrule: reverse-mode autodiff you can read.")
+    parser.add_argument("--version", action="version", version=f"chainrule {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
     for name in COMMANDS:
         importlib.import_module(name, __package__).register(sub)
