@@ -30,7 +30,7 @@ def _wrap(op, other):
         other = float(other)
     c = _CONSTANTS.get(other)
     if c is None:
-        c = _new(other, (), None, "", False)
+        c = _new(other, None, None, None, "", False)
         if other != 0.0:  # 0.0 == -0.0 as keys, yet their signs differ
             if len(_CONSTANTS) >= 4096:
                 _CONSTANTS.clear()
@@ -41,14 +41,15 @@ def _wrap(op, other):
 _alloc = object.__new__
 
 
-def _new(data, parents, backward, op, requires_grad=True):
+def _new(data, a, b, backward, op, requires_grad=True):
     # One statement per slot, no tuple packing, no __init__ call: every node of the graph comes here.
     out = _alloc(Value)
     out.data = data
     out.grad = 0.0
     out.label = ""
     out.requires_grad = requires_grad
-    out._parents = parents
+    out._a = a
+    out._b = b
     out._backward = backward
     out._op = op
     return out
@@ -92,7 +93,9 @@ class Value:
     (-3.0, 2.0)
     """
 
-    __slots__ = ("data", "grad", "label", "requires_grad", "_parents", "_backward", "_op", "__weakref__")
+    # The parents sit in two slots rather than a tuple: one object per node, not two, for Python's
+    # cyclic garbage collector to scan again and again while a large graph is built.
+    __slots__ = ("data", "grad", "label", "requires_grad", "_a", "_b", "_backward", "_op", "__weakref__")
     _stamp = math.inf  # Values are never changed in place: the walk never needs to inspect one
     _retains_grad = True  # every Value keeps its .grad, interior ones too (micrograd's convention)
 
@@ -102,7 +105,14 @@ class Value:
         if not isinstance(data, numbers.Real) or isinstance(data, bool):
             raise TypeError(f"Value: data must be a real number, got {data!r} ({type(data).__name__})")
         self.data, self.grad, self.label, self.requires_grad = float(data), 0.0, label, True
-        self._parents, self._backward, self._op = (), None, ""
+        self._a = self._b = self._backward = None
+        self._op = ""
+
+    @property
+    def _parents(self):
+        """The inputs, in argument order (a tuple, as the graph walker expects)."""
+        a, b = self._a, self._b
+        return () if a is None else (a,) if b is None else (a, b)
 
     def __repr__(self):
         label = f", label={self.label!r}" if self.label else ""
@@ -112,7 +122,7 @@ class Value:
     def __add__(self, other):
         if type(other) is not Value:
             other = _wrap("add", other)
-        return _new(self.data + other.data, (self, other), Value._add_bw, "+")
+        return _new(self.data + other.data, self, other, Value._add_bw, "+")
 
     @staticmethod
     def _add_bw(g, out, a, b):
@@ -124,7 +134,7 @@ class Value:
     def __sub__(self, other):
         if type(other) is not Value:
             other = _wrap("sub", other)
-        return _new(self.data - other.data, (self, other), Value._sub_bw, "-")
+        return _new(self.data - other.data, self, other, Value._sub_bw, "-")
 
     @staticmethod
     def _sub_bw(g, out, a, b):
@@ -136,7 +146,7 @@ class Value:
     def __mul__(self, other):
         if type(other) is not Value:
             other = _wrap("mul", other)
-        return _new(self.data * other.data, (self, other), Value._mul_bw, "*")
+        return _new(self.data * other.data, self, other, Value._mul_bw, "*")
 
     @staticmethod
     def _mul_bw(g, out, a, b):
@@ -150,7 +160,7 @@ class Value:
             other = _wrap("div", other)
         if other.data == 0.0:
             raise ZeroDivisionError(f"div: {self.data} / 0 (division by zero)")
-        return _new(self.data / other.data, (self, other), Value._div_bw, "/")
+        return _new(self.data / other.data, self, other, Value._div_bw, "/")
 
     @staticmethod
     def _div_bw(g, out, a, b):
@@ -160,7 +170,7 @@ class Value:
         return _wrap("div", other) / self
 
     def __neg__(self):
-        return _new(-self.data, (self,), Value._neg_bw, "neg")
+        return _new(-self.data, self, None, Value._neg_bw, "neg")
 
     @staticmethod
     def _neg_bw(g, out, a):
@@ -171,10 +181,10 @@ class Value:
             other = _wrap("pow", other)
         a, b = self.data, other.data
         if not other.requires_grad:
-            return _new(_pow(a, b, "pow"), (self, other), Value._powc_bw, "**")
+            return _new(_pow(a, b, "pow"), self, other, Value._powc_bw, "**")
         if a < 0:
             raise ValueError(f"pow: base {a} must be >= 0 when the exponent is a Value (d/dexponent needs log(base))")
-        return _new(_pow(a, b, "pow"), (self, other), Value._pow_bw, "**")
+        return _new(_pow(a, b, "pow"), self, other, Value._pow_bw, "**")
 
     @staticmethod
     def _powc_bw(g, out, a, k):
@@ -194,7 +204,7 @@ class Value:
             y = math.exp(self.data)
         except OverflowError:
             y = math.inf
-        return _new(y, (self,), Value._exp_bw, "exp")
+        return _new(y, self, None, Value._exp_bw, "exp")
 
     @staticmethod
     def _exp_bw(g, out, a):
@@ -203,7 +213,7 @@ class Value:
     def log(self):
         if self.data <= 0:
             raise ValueError(f"log: input must be > 0, got {self.data}")
-        return _new(math.log(self.data), (self,), Value._log_bw, "log")
+        return _new(math.log(self.data), self, None, Value._log_bw, "log")
 
     @staticmethod
     def _log_bw(g, out, a):
@@ -212,28 +222,28 @@ class Value:
     def sqrt(self):
         if self.data < 0:
             raise ValueError(f"sqrt: input must be >= 0, got {self.data}")
-        return _new(math.sqrt(self.data), (self,), Value._sqrt_bw, "sqrt")
+        return _new(math.sqrt(self.data), self, None, Value._sqrt_bw, "sqrt")
 
     @staticmethod
     def _sqrt_bw(g, out, a):
         return (g * 0.5 / out if out > 0 else math.inf * g,)
 
     def tanh(self):
-        return _new(math.tanh(self.data), (self,), Value._tanh_bw, "tanh")
+        return _new(math.tanh(self.data), self, None, Value._tanh_bw, "tanh")
 
     @staticmethod
     def _tanh_bw(g, out, a):
         return (g * (1.0 - out * out),)
 
     def sigmoid(self):
-        return _new(_sigmoid(self.data), (self,), Value._sigmoid_bw, "sigmoid")
+        return _new(_sigmoid(self.data), self, None, Value._sigmoid_bw, "sigmoid")
 
     @staticmethod
     def _sigmoid_bw(g, out, a):
         return (g * out * (1.0 - out),)
 
     def relu(self):
-        return _new(self.data if self.data > 0 else 0.0, (self,), Value._relu_bw, "relu")
+        return _new(self.data if self.data > 0 else 0.0, self, None, Value._relu_bw, "relu")
 
     @staticmethod
     def _relu_bw(g, out, a):
@@ -241,10 +251,10 @@ class Value:
 
     def leaky_relu(self, slope=0.01):
         x = self.data
-        return _new(x if x > 0 else slope * x, (self,), lambda g, out, a: (g if a > 0 else g * slope,), "leaky_relu")
+        return _new(x if x > 0 else slope * x, self, None, lambda g, out, a: (g if a > 0 else g * slope,), "leaky_relu")
 
     def abs(self):
-        return _new(abs(self.data), (self,), Value._abs_bw, "abs")
+        return _new(abs(self.data), self, None, Value._abs_bw, "abs")
 
     @staticmethod
     def _abs_bw(g, out, a):
@@ -255,7 +265,7 @@ class Value:
     def softplus(self):
         # log(1 + e^x) = max(x, 0) + log1p(e^-|x|): no overflow for large |x|.
         x = self.data
-        return _new(max(x, 0.0) + math.log1p(math.exp(-abs(x))), (self,), Value._softplus_bw, "softplus")
+        return _new(max(x, 0.0) + math.log1p(math.exp(-abs(x))), self, None, Value._softplus_bw, "softplus")
 
     @staticmethod
     def _softplus_bw(g, out, a):
