@@ -207,10 +207,7 @@ def conv(x, w, geo):
     cols = _cols(x.data, geo)
 
     def backward(g, out, x, w):
-        gx = input_grad(g, w, geo) if need_x else None
-        if not need_w:
-            return gx, None
-        return gx, weight_grad(x, g, geo, None if _recorded(x, g) else cols)
+        return (input_grad(g, w, geo) if need_x else None), (weight_grad(x, g, geo, cols) if need_w else None)
 
     return make(_conv_kernel(x.data, w.data, geo, cols), (x, w), backward, f"conv{len(geo.size)}d")
 
@@ -228,7 +225,7 @@ def input_grad(gy, w, geo):
 
 
 def weight_grad(x, gy, geo, cols=None):
-    """d conv / d w applied to `gy`: the correlation of `x` with `gy`."""
+    """d conv / d w applied to `gy`: the correlation of `x` with `gy` (`cols`: x's columns, if at hand)."""
     if not _recorded(x, gy):
         return _weight_grad_kernel(x, gy, geo, cols)
     x, gy = as_tensor(x, op="conv"), as_tensor(gy, op="conv")
@@ -236,7 +233,7 @@ def weight_grad(x, gy, geo, cols=None):
     def backward(h, out, x, gy):
         return input_grad(gy, h, geo), conv(x, h, geo)
 
-    return make(_weight_grad_kernel(x.data, gy.data, geo), (x, gy), backward, f"conv{len(geo.size)}d_weight_grad")
+    return make(_weight_grad_kernel(x.data, gy.data, geo, cols), (x, gy), backward, f"conv{len(geo.size)}d_weight_grad")
 
 
 # The public functions: PyTorch's signatures, argument checks, bias, unbatched inputs.
