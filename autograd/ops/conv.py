@@ -104,9 +104,14 @@ def _cols(x, geo):
 # the output rows at the padded row length. Copying runs (instead of 2-d tiles) and adding them
 # back in col2im are long contiguous loops; the price is a few columns that wrap past a row end,
 # which the output drops and the gradients fill with zeros.
+def _padded_strides(geo):
+    """Element strides of the padded spatial dims (row-major)."""
+    return np.cumprod((1,) + geo.padded[:0:-1])[::-1]
+
+
 def _flat_offsets(geo):
     """Each kernel offset's start in the flattened padded input, and the run length L."""
-    pstrides = np.cumprod((1,) + geo.padded[:0:-1])[::-1]  # element strides of the padded dims
+    pstrides = _padded_strides(geo)
     grid = np.stack(np.meshgrid(*[np.arange(k) * d for k, d in zip(geo.kernel, geo.dilation)], indexing="ij"))
     return np.tensordot(pstrides, grid, axes=(0, 0)).ravel(), geo.out[0] * int(pstrides[0])
 
@@ -125,8 +130,7 @@ def _wide_cols(x, geo):
     padded[(slice(None), slice(None)) + tuple(slice(a, a + m) for (a, _), m in zip(geo.pad, geo.size))] = x
     _, run = _flat_offsets(geo)
     # The runs as one read-only strided view (n, c, *kernel, run), then one copy (faster than a copy per run).
-    pstrides = np.cumprod((1,) + geo.padded[:0:-1])[::-1]
-    steps = tuple(int(p * d) * flat.itemsize for p, d in zip(pstrides, geo.dilation))
+    steps = tuple(int(p * d) * flat.itemsize for p, d in zip(_padded_strides(geo), geo.dilation))
     runs = as_strided(flat, (n, c) + geo.kernel + (run,), flat.strides[:2] + steps + (flat.itemsize,), writeable=False)
     return np.ascontiguousarray(runs).reshape(n, geo.groups, -1, run)
 
