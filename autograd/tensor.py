@@ -11,6 +11,7 @@ what numpy lacks; so one formula serves both, and no op asks which it was given.
 `@saves(...)` names the values a backward reads, for the in-place checks.
 """
 import numbers
+import sys
 
 import numpy as np
 
@@ -188,9 +189,13 @@ class Tensor:
         if isinstance(g, Tensor):
             self.grad = g if self.grad is None else self.grad + g
         elif self.grad is None:
-            # A copy (one: make() does not copy again): the same array may flow to several
-            # tensors, and users update .grad in place.
-            self.grad = make(np.array(g, dtype=self.data.dtype), (), None, "")
+            # The first gradient is adopted when nothing else can reach the array (the walk's
+            # reference, this call's and getrefcount's own are all there are); otherwise it is
+            # copied, since one array may flow to several tensors and users update .grad in place.
+            if g.base is None and g.dtype == self.data.dtype and sys.getrefcount(g) <= 3 and g.flags.writeable:
+                self.grad = make(g, (), None, "")
+            else:
+                self.grad = make(np.array(g, dtype=self.data.dtype), (), None, "")
         elif self.grad.requires_grad:
             self.grad = self.grad + g
         else:

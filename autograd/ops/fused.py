@@ -7,7 +7,7 @@ third of the nodes, skips gradients nobody asked for, and draws as one `linear` 
 """
 import numpy as np
 
-from ..tensor import Tensor, make, saves
+from ..tensor import Tensor, dual, make, saves
 
 
 def linear(x, weight, bias=None):
@@ -59,14 +59,23 @@ def cross_entropy_labels(logits, labels):
     n = x.shape[0]
     rows = np.arange(n)
     shifted = x - x.max(axis=1, keepdims=True)
-    lse = np.log(np.exp(shifted).sum(axis=1))
-    loss = np.asarray((lse - shifted[rows, y]).mean(), dtype=x.dtype)
-    onehot = np.zeros_like(x)
-    onehot[rows, y] = 1
+    e = np.exp(shifted)
+    total = e.sum(axis=1)
+    loss = np.asarray(np.add.reduce(np.log(total) - shifted[rows, y]) / n, dtype=x.dtype)
+    # softmax - onehot, kept from the forward pass for the usual backward...
+    p_minus_onehot = e / total[:, None]
+    p_minus_onehot[rows, y] -= 1
+
+    def again(x):  # ...and recomputed from the logits when the backward is itself recorded
+        onehot = np.zeros(x.shape, dtype=x.dtype)
+        onehot[rows, y] = 1
+        ex = np.exp(x - x.max(axis=1, keepdims=True))
+        return ex / ex.sum(axis=1, keepdims=True) - onehot
+
+    grad_of_logits = dual(lambda x: p_minus_onehot, again)
 
     @saves(1)
     def backward(g, out, x):
-        e = np.exp(x - x.max(axis=1, keepdims=True))
-        return ((e / e.sum(axis=1, keepdims=True) - onehot) * (g / n),)
+        return (grad_of_logits(x) * (g / n),)
 
     return make(loss, (logits,), backward, "cross_entropy")
