@@ -264,34 +264,10 @@ class Module(Saveable):
             return head + ")"
         return head + "\n  " + "\n  ".join(lines) + "\n)"
 
-    # Keras-style training, done by `nn.training.Trainer`; `fit` stops after an epoch that set this.
+    # Keras-style training: `compile`, `fit`, `evaluate` and `predict` are attached by `nn/training.py`
+    # (as the Tensor's ops are by `autograd/ops`), so this file does not import the training loop.
+    # `fit` stops after an epoch that set this.
     stop_training = False
-
-    def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None, **options):
-        """Choose the optimizer, loss(es) and metrics for `fit`; see `nn.training.Trainer`."""
-        from .training import Trainer  # here, not at the top: training imports modules that import this file
-
-        object.__setattr__(self, "_trainer", Trainer(self, optimizer, loss, metrics, loss_weights, **options))
-
-    def _compiled(self, op):
-        if "_trainer" not in self.__dict__:
-            raise RuntimeError(f"{op}: call model.compile(optimizer=..., loss=...) first")
-        return self._trainer
-
-    def fit(self, x, y=None, **options):
-        """Train; returns a `History`. See `nn.training.Trainer.fit`."""
-        return self._compiled("fit").fit(x, y, **options)
-
-    def evaluate(self, x, y=None, **options):
-        return self._compiled("evaluate").evaluate(x, y, **options)
-
-    def predict(self, x, **options):
-        """Outputs as a numpy array, in eval mode without a graph; works without `compile` too."""
-        if "_trainer" in self.__dict__:
-            return self._trainer.predict(x, **options)
-        from .training import predict
-
-        return predict(self, x, **options)
 
 
 class _ModuleSequence(Module):

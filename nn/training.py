@@ -18,6 +18,7 @@ from . import optim
 from .callbacks import Callback, CallbackList, History, ProgressBar, SchedulerCallback
 from .fit_data import Batches, check_targets, fit_target, progress
 from .metrics import get_metric
+from .module import Module
 
 __all__ = ["Trainer", "predict", "OPTIMIZERS", "LOSSES"]
 
@@ -314,3 +315,35 @@ class Trainer:
                 scope = f" in {node._scope}" if node._scope is not None else ""
                 return f"{where}: the first non-finite value comes from op {node._op!r}{scope}"
         return where
+
+
+# `Module`'s Keras-style methods: thin delegations to a `Trainer` kept on the model.
+def _compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None, **options):
+    """Choose the optimizer, loss(es) and metrics for `fit`; see `nn.training.Trainer`."""
+    object.__setattr__(self, "_trainer", Trainer(self, optimizer, loss, metrics, loss_weights, **options))
+
+
+def _compiled(model, op):
+    if "_trainer" not in model.__dict__:
+        raise RuntimeError(f"{op}: call model.compile(optimizer=..., loss=...) first")
+    return model._trainer
+
+
+def _fit(self, x, y=None, **options):
+    """Train; returns a `History`. See `nn.training.Trainer.fit`."""
+    return _compiled(self, "fit").fit(x, y, **options)
+
+
+def _evaluate(self, x, y=None, **options):
+    """Loss and metrics as a dict. See `nn.training.Trainer.evaluate`."""
+    return _compiled(self, "evaluate").evaluate(x, y, **options)
+
+
+def _predict(self, x, **options):
+    """Outputs as a numpy array, in eval mode without a graph; works without `compile` too."""
+    if "_trainer" in self.__dict__:
+        return self._trainer.predict(x, **options)
+    return predict(self, x, **options)
+
+
+Module.compile, Module.fit, Module.evaluate, Module.predict = _compile, _fit, _evaluate, _predict

@@ -60,3 +60,9 @@ def test_summary_leaves_no_hooks_behind():
     total = model.summary((3,), file=io.StringIO())
     assert total == 3 * 4 + 4 + 4 * 2 + 2
     assert all(not m._forward_hooks for m in model.modules())
+
+
+def test_module_does_not_import_the_training_loop():
+    # The Keras-style methods are attached by nn/training.py, as the ops attach the Tensor's methods.
+    assert not any("training" in name for name in _imports(NN / "module.py"))
+    assert nn.Module.fit.__module__ == "nn.training"
