@@ -61,13 +61,15 @@ def _freed(*_):
     )
 
 
-def run_backward(roots, seeds, retain_graph=False, create_graph=False, capture=None, observer=None):
+def run_backward(roots, seeds, retain_graph=False, create_graph=False, capture=None, observer=None,
+                 replay=False):
     """Propagate `seeds` from `roots` to every node they depend on.
 
     Each node first receives its total gradient for this pass (via `node._accumulate(g)`,
     or into the returned dict when `capture` names the nodes wanted), then hands its
     parents their share. Gradients of this pass are kept apart from `.grad`, so repeated
-    passes with `retain_graph=True` add up correctly. `observer(node, parent, upstream,
+    passes with `retain_graph=True` add up correctly. `replay=True` walks a graph that a backward() has
+    freed, using the functions it kept aside; it is for reading gradients (`capture`), as drawings do. `observer(node, parent, upstream,
     contribution)`, when given, hears of every gradient handed from a node to a parent.
     """
     # The walk allocates many short-lived containers and creates no reference cycles, so the
@@ -75,15 +77,15 @@ def run_backward(roots, seeds, retain_graph=False, create_graph=False, capture=N
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _walk(roots, seeds, retain_graph, create_graph, capture, observer)
+        return _walk(roots, seeds, retain_graph, create_graph, capture, observer, replay)
     finally:
         if gc_was_enabled:
             gc.enable()
 
 
-def _walk(roots, seeds, retain_graph, create_graph, capture, observer=None):
+def _walk(roots, seeds, retain_graph, create_graph, capture, observer=None, replay=False):
     order = toposort(roots)
-    if any(n._backward is _freed for n in order):
+    if not replay and any(n._backward is _freed for n in order):
         _freed()
     grads = {}
     for r, s in zip(roots, seeds):
@@ -104,6 +106,8 @@ def _walk(roots, seeds, retain_graph, create_graph, capture, observer=None):
                 captured[node] = g
             if fn is None:
                 continue
+            if fn is _freed:  # only in a replay (checked above): the function a backward() used
+                fn = node._spent
             if node._stamp < now:  # something was changed in place after this node was made
                 node._check_inplace()
             parents = node._parents
@@ -127,6 +131,9 @@ def _walk(roots, seeds, retain_graph, create_graph, capture, observer=None):
                 acc = get(p)
                 grads[p] = gp if acc is None else acc + gp
             if not retain_graph:
+                # A second backward() is refused; the function is kept aside only so that a drawing
+                # can replay the pass and show every node's gradient (`replay=True`).
+                node._spent = fn
                 node._backward = _freed
     return captured
 

@@ -50,7 +50,7 @@ class Tensor:
     # for them: `_vc` and `_mclock`, how many in-place changes a tensor's memory had and the clock
     # of the last one; `_rclock`, the clock when an in-place op gave the tensor a new history.
     __slots__ = ("data", "grad", "requires_grad", "_parents", "_backward", "_op", "_retains_grad", "_scope", "name",
-                 "_base", "_vc", "_mclock", "_stamp", "_rclock", "_trace", "_view_idx", "_history", "__weakref__")
+                 "_base", "_vc", "_mclock", "_stamp", "_rclock", "_trace", "_view_idx", "_history", "_spent", "__weakref__")
     __array_priority__ = 1000
     # numpy's ufuncs and functions that have differentiable versions: filled in by `ops` when it
     # attaches the methods (the ops know the Tensor; the Tensor does not import the ops).

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .graph import GraphFreedError, run_backward, toposort
+from .graph import run_backward, toposort
 from .value import Value
 from .vizdot import to_dot
 from .vizmodel import build
@@ -58,13 +58,14 @@ def _nodes(root):
 
 def _gradients(root, order):
     """({node: d(root)/d(node)}, freed): from one backward pass that keeps the graph and leaves
-    `.grad` alone, or, once backward() has freed the graph, from the `.grad` the nodes kept."""
+    `.grad` alone (a replay, if backward() has freed the graph), or else from the `.grad` the
+    nodes kept (when the replay cannot run: a value it needs was changed in place since)."""
     freed = False
     if root.requires_grad and np.size(root.data) == 1:
         seed = 1.0 if not hasattr(root.data, "shape") else np.ones_like(root.data)
         try:
-            return run_backward([root], [seed], retain_graph=True, capture=set(order)), False
-        except GraphFreedError:
+            return run_backward([root], [seed], retain_graph=True, capture=set(order), replay=True), False
+        except RuntimeError:
             freed = True
     grads = {}
     for n in order:
@@ -184,7 +185,7 @@ def draw_graph(root, rankdir=None, show_grad=True, max_nodes=60, title="", names
     grads, freed = _gradients(root, order) if show_grad else ({}, False)
     if freed and not isinstance(root, Value):
         # A plain backward() freed the graph, and a Tensor keeps no gradient of a computed node.
-        note = "gradients of computed tensors not shown: draw before backward(), or after backward(retain_graph=True)"
+        note = "gradients of computed tensors not shown: a value they need was changed in place since backward()"
         title = f"{title} - {note}" if title else note
     given = {id(t): name for name, t in (names or {}).items()}
     marked = {id(p) for p in (params or ())} | set(given)

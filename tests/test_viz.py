@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pytest
 
-from autograd import Tensor, Value, concatenate, draw_graph, scope, where
+from autograd import Tensor, Value, concatenate, draw_graph, no_grad, scope, where
 from autograd import viz
 
 HAS_RENDERER = viz.find_renderer() is not None
@@ -141,15 +141,31 @@ def test_every_node_shows_its_gradient_as_torch_computes_it():
     assert "‖grad‖" in g.source
 
 
-def test_after_a_plain_backward_a_tensor_graph_says_what_is_missing():
+def test_after_a_plain_backward_a_tensor_graph_shows_every_gradient():
     w = Tensor(np.array([1.0, 2.0]), requires_grad=True, name="w")
-    loss = (w * w).sum()
-    kept = draw_graph(loss)
-    assert "not shown" not in kept.source
+    sq = w * w
+    loss = sq.sum()
+    before = draw_graph(loss).nodes
+    loss.backward()  # frees the graph: the drawing replays the pass with the functions kept aside
+    after = draw_graph(loss)
+    assert "not shown" not in after.source
+    assert [n["grad"] for n in after.nodes] == [n["grad"] for n in before]
+    assert next(n for n in after.nodes if n["label"] == "w")["grad"]["values"] == [2.0, 4.0]
+    assert sq.grad is None and w.grad.tolist() == [2.0, 4.0]  # the replay leaves .grad alone
+    with pytest.raises(RuntimeError, match="a second time"):
+        loss.backward()  # still refused
+
+
+def test_a_graph_changed_in_place_after_backward_says_what_is_missing():
+    w = Tensor(np.array([1.0, 2.0]), requires_grad=True, name="w")
+    e = w.exp()
+    loss = e.sum()
     loss.backward()
+    with no_grad():
+        e += 1.0  # exp's backward needs its output: the pass cannot be replayed
     g = draw_graph(loss)
-    assert "gradients of computed tensors not shown: draw before backward()" in g.source
-    assert next(n for n in g.nodes if n["label"] == "w")["grad"]["values"] == [2.0, 4.0]
+    assert "gradients of computed tensors not shown" in g.source
+    assert next(n for n in g.nodes if n["label"] == "w")["grad"]["values"] == pytest.approx(np.exp([1.0, 2.0]))
 
 
 def test_after_backward_value_graphs_keep_every_gradient():
