@@ -22,8 +22,8 @@ def test_bench_rejects_unknown_benchmark(capsys):
 
 
 def test_bench_flags_a_contender_that_computes_other_numbers(capsys, monkeypatch):
-    import chainrule.bench
+    import chainrule.bench_scalar
 
-    monkeypatch.setattr(chainrule.bench, "_chain_floats", lambda n: 1.0)
+    monkeypatch.setattr(chainrule.bench_scalar, "_chain_floats", lambda n: 1.0)
     assert main(["bench", "--quick", "B2"]) == 1
     assert "MISMATCH" in capsys.readouterr().out

@@ -14,10 +14,10 @@ class Dataset:
     """Anything with `__len__` and `__getitem__(i)` returning a sample (a tuple of arrays)."""
 
     def __len__(self):
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must define __len__ (the number of samples)")
 
     def __getitem__(self, index):
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must define __getitem__(index) (one sample: a tuple of arrays)")
 
 
 class TensorDataset(Dataset):

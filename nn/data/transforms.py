@@ -48,7 +48,7 @@ class Transform:
         return Tensor(out) if is_tensor else out
 
     def apply(self, images, rng):
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must define apply(images, rng) for images (N, C, H, W)")
 
     def __repr__(self):
         args = ", ".join(f"{k}={v!r}" for k, v in vars(self).items() if not k.startswith("_"))
