@@ -27,26 +27,31 @@ def toposort(roots):
 
     Iterative post-order DFS: deterministic because parents are visited in argument order.
     A node stays on the stack beneath its parents and is emitted when it surfaces again,
-    so the walk allocates nothing per node but set and list entries.
+    so the walk allocates nothing per node but dict and list entries.
     """
-    order, seen, done = [], set(), set()
+    order = []
+    pending = {}  # node -> True once entered, False once emitted: one lookup tells both
     stack = list(reversed(roots))
-    now = CLOCK[0]
+    push, pop, now = stack.append, stack.pop, CLOCK[0]
     while stack:
         node = stack[-1]
-        if node in seen:
-            stack.pop()
-            # Seen but not done: its parents are all emitted. Done: a duplicate entry.
-            if node not in done:
-                done.add(node)
-                order.append(node)
+        entered = pending.get(node)
+        if entered is None:
+            pending[node] = True
+            if node._stamp < now:  # made before an in-place change: its inputs may have new histories
+                node._resolve_parents()
+            parents = node._parents
+            if parents:  # emitted when it surfaces again, after its parents
+                for p in reversed(parents):
+                    if p.requires_grad and p not in pending:
+                        push(p)
+                continue
+        elif not entered:  # a duplicate entry of a node already emitted
+            pop()
             continue
-        seen.add(node)
-        if node._stamp < now:  # made before an in-place change: its inputs may have new histories
-            node._resolve_parents()
-        for p in reversed(node._parents):
-            if p not in seen and p.requires_grad:
-                stack.append(p)
+        pop()
+        pending[node] = False
+        order.append(node)
     return order
 
 
@@ -111,13 +116,15 @@ def _walk(roots, seeds, retain_graph, create_graph, capture, observer=None, repl
             if node._stamp < now:  # something was changed in place after this node was made
                 node._check_inplace()
             parents = node._parents
-            # One and two parents spelled out: this loop runs once per node of the graph.
+            # One to three parents spelled out: this loop runs once per node of the graph.
             if create_graph:
                 local = fn(g, node, *parents)
             elif len(parents) == 2:
                 local = fn(g, node.data, parents[0].data, parents[1].data)
             elif len(parents) == 1:
                 local = fn(g, node.data, parents[0].data)
+            elif len(parents) == 3:
+                local = fn(g, node.data, parents[0].data, parents[1].data, parents[2].data)
             else:
                 local = fn(g, node.data, *[p.data for p in parents])
             if anomaly:
@@ -130,6 +137,8 @@ def _walk(roots, seeds, retain_graph, create_graph, capture, observer=None, repl
                     observer(node, p, g, gp)
                 acc = get(p)
                 grads[p] = gp if acc is None else acc + gp
+            # Held here, a gradient would look shared to the leaf it reaches next, which then copies it.
+            local = gp = None
             if not retain_graph:
                 # A second backward() is refused; the function is kept aside only so that a drawing
                 # can replay the pass and show every node's gradient (`replay=True`).
@@ -160,10 +169,10 @@ class _GradMode:
 
     def __enter__(self):
         self.prev = is_grad_enabled()
-        _state.enabled = self.enabled
+        _set_grad_enabled(self.enabled)
 
     def __exit__(self, *exc):
-        _state.enabled = self.prev
+        _set_grad_enabled(self.prev)
 
     def __call__(self, fn):
         import functools
@@ -174,6 +183,21 @@ class _GradMode:
                 return fn(*args, **kwargs)
 
         return wrapper
+
+
+# The threads that have recording off (in no_grad(), or in a backward pass not itself recorded):
+# every op looks at this plain set first and consults its thread's own switch only when the set
+# is not empty, so the switch costs nothing while every thread records. (Adding to a set and
+# discarding from it are atomic, where a shared count could miss a change made by another thread.)
+NO_GRAD_THREADS = set()
+
+
+def _set_grad_enabled(enabled):
+    if enabled:
+        NO_GRAD_THREADS.discard(threading.get_ident())
+    else:
+        NO_GRAD_THREADS.add(threading.get_ident())
+    _state.enabled = bool(enabled)
 
 
 def no_grad():

@@ -15,8 +15,8 @@ import sys
 
 import numpy as np
 
-from .graph import ANOMALY_THREADS, CLOCK, check_forward, run_backward
-from .graph import _state as _grad_mode  # the grad-mode switch, read directly on the hot path
+from .graph import ANOMALY_THREADS, CLOCK, NO_GRAD_THREADS, check_forward, run_backward
+from .graph import _state as _grad_mode  # the thread's switches, read directly on the hot path
 from .scope import SCOPES
 
 __all__ = ["Tensor", "tensor", "make", "as_tensor", "saves", "dual", "unbroadcast"]
@@ -28,11 +28,12 @@ def _to_array(data, dtype):
     # Always a copy, as torch.tensor makes: a caller who later changes their array (or list)
     # must not change the values a recorded graph will differentiate through.
     arr = np.array(data, dtype=dtype)
-    # Python floats become float32, as torch.tensor does; numpy float64 arrays stay float64.
-    if dtype is None and arr.dtype == np.float64 and not isinstance(data, (np.ndarray, np.generic)):
-        arr = arr.astype(np.float32)
-    if arr.dtype == object or arr.dtype.kind not in "biuf":
+    kind = arr.dtype.kind
+    if kind not in "biuf":
         raise TypeError(f"Tensor: cannot hold data of dtype {arr.dtype} (from {type(data).__name__}); numbers only")
+    # Python floats become float32, as torch.tensor does; numpy float64 arrays stay float64.
+    if kind == "f" and dtype is None and arr.dtype.itemsize == 8 and not isinstance(data, (np.ndarray, np.generic)):
+        arr = arr.astype(np.float32)
     return arr
 
 
@@ -184,8 +185,7 @@ class Tensor:
         run_backward([self], [seed], retain_graph or create_graph, create_graph)
 
     def _accumulate(self, g):
-        if self._backward is not None and not self._retains_grad:
-            return
+        # The walk calls this for leaves and for tensors that retain their gradient only.
         if isinstance(g, Tensor):
             self.grad = g if self.grad is None else self.grad + g
         elif self.grad is None:
@@ -267,7 +267,7 @@ def _seed(out, gradient, op, create_graph=False):
         if out.data.size != 1:
             raise RuntimeError(f"{op}: gradient can be implied only for a one-element output; this one has shape "
                                f"{out.shape}: pass gradient=<array of shape {out.shape}>")
-        g = np.ones_like(out.data)
+        g = np.ones(out.data.shape, out.data.dtype)
     elif isinstance(gradient, Tensor) and create_graph:
         g = gradient if gradient.dtype == out.dtype else gradient.astype(out.dtype)
     else:
@@ -296,7 +296,7 @@ def make(data, parents, backward, op):
     out._base = None if out.data.base is None else _viewed(out.data, parents)
     if ANOMALY_THREADS[0] and _grad_mode.anomaly:
         check_forward(out, parents)
-    if _grad_mode.enabled:  # is_grad_enabled(), inlined
+    if not NO_GRAD_THREADS or _grad_mode.enabled:  # is_grad_enabled(), inlined
         for p in parents:
             if p.requires_grad:
                 out.requires_grad = True

@@ -47,8 +47,10 @@ class Linear(Module):
                                 if bias else None)
 
     def forward(self, x):
-        x = F.as_input(x, self.weight.dtype, self.scope_label())
-        if x.shape[-1:] != (self.in_features,):
+        # A Tensor of the weight's dtype (the usual case) is taken as is, without building a label.
+        if not isinstance(x, Tensor) or x.data.dtype != self.weight.data.dtype:
+            x = F.as_input(x, self.weight.dtype, self.scope_label())
+        if x.data.shape[-1:] != (self.in_features,):
             raise ValueError(f"Linear({self.in_features}→{self.out_features}): expected input of shape "
                              f"(..., {self.in_features}), got {x.shape}")
         return F.linear(x, self.weight, self.bias)

@@ -174,14 +174,16 @@ def cross_entropy(input, target, weight=None, *, ignore_index=-100, reduction="m
     one-hot / probability targets (N, C, ...). log-softmax keeps it finite for any logits.
     `weight` (C,), `ignore_index` and `label_smoothing` as in PyTorch (see `_class_nll`)."""
     _check_weight(weight, "cross_entropy")
-    if input.ndim < 1:
+    x = input.data
+    if x.ndim < 1:
         raise ValueError("cross_entropy: input needs a class dim, got a 0-d tensor")
-    if input.dtype.kind != "f":
+    if x.dtype.kind != "f":
         raise TypeError(f"cross_entropy: input (logits) must be floating point, got dtype {input.dtype}")
     t = np.asarray(target.data if isinstance(target, Tensor) else target)
-    if (weight is None and not label_smoothing and reduction == "mean" and input.ndim == 2
-            and t.dtype.kind in "iu" and t.shape == input.shape[:1] and t.size and t.min() >= 0
-            and t.max() < input.shape[1] and not (t == ignore_index).any()):
+    # Labels in [0, C) cannot equal a negative ignore_index: no need to look for it then.
+    if (weight is None and not label_smoothing and reduction == "mean" and x.ndim == 2
+            and t.dtype.kind in "iu" and t.shape == x.shape[:1] and t.size and np.minimum.reduce(t) >= 0
+            and np.maximum.reduce(t) < x.shape[1] and (ignore_index < 0 or not (t == ignore_index).any())):
         return fused.cross_entropy_labels(input, t)  # the common case as one node
     logp = ag.log_softmax(input, dim=1 if input.ndim > 1 else 0)
     return _class_nll(logp, target, weight, ignore_index, label_smoothing, reduction, "cross_entropy")

@@ -10,6 +10,7 @@ from collections import OrderedDict, namedtuple
 import numpy as np
 
 from autograd import Tensor, scope
+from autograd.scope import SCOPES
 
 # Saving and summary know modules only through their methods, so neither imports this file.
 from .serialization import Saveable
@@ -108,10 +109,15 @@ class Module(Saveable):
         if label is None:
             label = self.scope_label()
             object.__setattr__(self, "_scope_label", label)
-        with scope(label, self):
+        # `with scope(...)` spelled out: the same, without two method calls per layer and step.
+        SCOPES.append(scope(label, self))
+        try:
             out = self.forward(*args, **kwargs)
-        for hook in self._forward_hooks.values():
-            hook(self, args, out)
+        finally:
+            SCOPES.pop()
+        if self._forward_hooks:
+            for hook in self._forward_hooks.values():
+                hook(self, args, out)
         return out
 
     def register_forward_hook(self, hook):

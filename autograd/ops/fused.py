@@ -14,38 +14,40 @@ def linear(x, weight, bias=None):
     """x (..., in) @ weight (out, in).T + bias (out,) -> (..., out), PyTorch's `F.linear`."""
     if not isinstance(x, Tensor):  # plain data takes the weight's dtype
         x = Tensor(np.asarray(x, dtype=weight.dtype))
-    if x.dtype != weight.dtype:
+    # The checks read the arrays' attributes, not the Tensor's properties: every layer call comes here.
+    xd, wd = x.data, weight.data
+    if xd.dtype != wd.dtype:
         raise TypeError(f"linear: input has dtype {x.dtype} but weight has dtype {weight.dtype}; convert one "
                         f"(x.to(weight.dtype), or the model with .to(dtype))")
-    if weight.ndim != 2 or x.ndim == 0 or x.shape[-1] != weight.shape[1]:
+    if wd.ndim != 2 or xd.ndim == 0 or xd.shape[-1] != wd.shape[1]:
         raise ValueError(f"linear: input of shape {x.shape} does not fit weight of shape {weight.shape} "
                          f"(expected (..., {weight.shape[-1]}))")
-    if bias is not None and bias.shape != weight.shape[:1]:
+    if bias is not None and bias.data.shape != wd.shape[:1]:
         raise ValueError(f"linear: bias of shape {bias.shape} does not fit weight of shape {weight.shape}")
-    out = x.data @ weight.data.T  # BLAS reads the transposed weight in place: no copy
+    out = xd @ wd.T  # BLAS reads the transposed weight in place: no copy
     if bias is None:
         return make(out, (x, weight), _linear_bw if x.requires_grad else _linear_const_x_bw, "linear")
     out += bias.data
     return make(out, (x, weight, bias), _linear_bw if x.requires_grad else _linear_const_x_bw, "linear")
 
 
-def _linear_grads(g, x, w, with_bias):
-    g2 = g.reshape((-1, g.shape[-1]))
-    grads = [g2.T @ x.reshape((-1, x.shape[-1]))]
-    if with_bias:
-        grads.append(g2.sum(axis=0))
-    return grads
+def _linear_grads(g, x, bias):
+    """The weight's gradient, and the bias's if there is one."""
+    if g.ndim != 2:  # a batch of any shape (..., out) counts as (N, out)
+        g, x = g.reshape((-1, g.shape[-1])), x.reshape((-1, x.shape[-1]))
+    gw = g.T @ x
+    return (gw, g.sum(axis=0)) if bias else (gw,)
 
 
 @saves(1, 2)
 def _linear_bw(g, out, x, w, *bias):
-    return (g @ w, *_linear_grads(g, x, w, bool(bias)))
+    return (g @ w, *_linear_grads(g, x, bias))
 
 
 @saves(1)
 def _linear_const_x_bw(g, out, x, w, *bias):
     # The input is data (the first layer's batch): its gradient would be thrown away.
-    return (None, *_linear_grads(g, x, w, bool(bias)))
+    return (None, *_linear_grads(g, x, bias))
 
 
 def cross_entropy_labels(logits, labels):
@@ -58,12 +60,13 @@ def cross_entropy_labels(logits, labels):
     y = np.asarray(labels.data if isinstance(labels, Tensor) else labels)
     n = x.shape[0]
     rows = np.arange(n)
-    shifted = x - x.max(axis=1, keepdims=True)
+    shifted = x - np.maximum.reduce(x, axis=1, keepdims=True)
     e = np.exp(shifted)
-    total = e.sum(axis=1)
+    total = np.add.reduce(e, axis=1)
     loss = np.asarray(np.add.reduce(np.log(total) - shifted[rows, y]) / n, dtype=x.dtype)
     # softmax - onehot, kept from the forward pass for the usual backward...
-    p_minus_onehot = e / total[:, None]
+    p_minus_onehot = e
+    p_minus_onehot /= total[:, None]
     p_minus_onehot[rows, y] -= 1
 
     def again(x):  # ...and recomputed from the logits when the backward is itself recorded
