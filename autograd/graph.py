@@ -90,8 +90,10 @@ def run_backward(roots, seeds, retain_graph=False, create_graph=False, capture=N
 
 def _walk(roots, seeds, retain_graph, create_graph, capture, observer=None, replay=False):
     order = toposort(roots)
-    if not replay and any(n._backward is _freed for n in order):
-        _freed()
+    if not replay:  # a plain loop: any() over a generator costs a frame resumption per node
+        for n in order:
+            if n._backward is _freed:
+                _freed()
     grads = {}
     for r, s in zip(roots, seeds):
         grads[r] = grads[r] + s if r in grads else s
