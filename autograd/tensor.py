@@ -193,9 +193,9 @@ class Tensor:
             # reference, this call's and getrefcount's own are all there are); otherwise it is
             # copied, since one array may flow to several tensors and users update .grad in place.
             if g.base is None and g.dtype == self.data.dtype and sys.getrefcount(g) <= 3 and g.flags.writeable:
-                self.grad = make(g, (), None, "")
+                self.grad = _plain(g)
             else:
-                self.grad = make(np.array(g, dtype=self.data.dtype), (), None, "")
+                self.grad = _plain(np.array(g, dtype=self.data.dtype))
         elif self.grad.requires_grad:
             self.grad = self.grad + g
         else:
@@ -267,7 +267,7 @@ def _seed(out, gradient, op, create_graph=False):
         if out.data.size != 1:
             raise RuntimeError(f"{op}: gradient can be implied only for a one-element output; this one has shape "
                                f"{out.shape}: pass gradient=<array of shape {out.shape}>")
-        g = np.ones(out.data.shape, out.data.dtype)
+        g = np.array(1, out.data.dtype).reshape(out.data.shape)  # np.ones takes several times longer
     elif isinstance(gradient, Tensor) and create_graph:
         g = gradient if gradient.dtype == out.dtype else gradient.astype(out.dtype)
     else:
@@ -306,6 +306,19 @@ def make(data, parents, backward, op):
     out.requires_grad = False
     out._parents = ()
     out._backward = None
+    return out
+
+
+def _plain(data):
+    """A Tensor outside any graph holding the array `data`, which views no Tensor (a gradient):
+    `make` without what a recorded op needs, for each leaf of each backward pass."""
+    out = _alloc(Tensor)
+    out.data = data
+    out.grad = out._backward = out._scope = out._base = None
+    out._parents = ()
+    out._op = out.name = ""
+    out.requires_grad = out._retains_grad = False
+    out._stamp = CLOCK[0]
     return out
 
 
