@@ -6,10 +6,14 @@ gradient per parent (or None); it receives `g`, the output and the inputs either
 as raw data (the fast path) or as nodes (when `create_graph=True`, so that the
 backward pass is itself recorded and can be differentiated again).
 
+`scalar_backward` is the same walk for a graph of scalar `Value`s, without the Tensor's concerns
+(in-place changes, capture, observers, create_graph), which `Value.backward()` takes.
+
 `run_backward(..., observer=f)` calls `f(node, parent, upstream, contribution)` for each use
 of the chain rule, in the order the walk makes them: the step-by-step explanation and the
 renderer's step-through are built from these reports, not from walks of their own.
 """
+import contextlib
 import gc
 import os
 import threading
@@ -77,14 +81,20 @@ def run_backward(roots, seeds, retain_graph=False, create_graph=False, capture=N
     freed, using the functions it kept aside; it is for reading gradients (`capture`), as drawings do. `observer(node, parent, upstream,
     contribution)`, when given, hears of every gradient handed from a node to a parent.
     """
-    # The walk allocates many short-lived containers and creates no reference cycles, so the
-    # cyclic collector would only re-scan the live graph again and again: pause it.
-    gc_was_enabled = gc.isenabled()
+    with collector_paused():
+        return _walk(roots, seeds, retain_graph, create_graph, capture, observer, replay)
+
+
+@contextlib.contextmanager
+def collector_paused():
+    """A backward pass allocates many short-lived containers and creates no reference cycles, so
+    the cyclic collector would only re-scan the live graph again and again: pause it meanwhile."""
+    was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _walk(roots, seeds, retain_graph, create_graph, capture, observer, replay)
+        yield
     finally:
-        if gc_was_enabled:
+        if was_enabled:
             gc.enable()
 
 
@@ -147,6 +157,69 @@ def _walk(roots, seeds, retain_graph, create_graph, capture, observer=None, repl
                 node._spent = fn
                 node._backward = _freed
     return captured
+
+
+def _scalar_order(root):
+    """`toposort([root])` for a graph of Values, the same order, read straight from the parent slots.
+    Refuses a graph that a backward() freed before any gradient changes."""
+    order, seen, stack = [], set(), [root]
+    push, pop, emit, see = stack.append, stack.pop, order.append, seen.add
+    while stack:
+        node = pop()
+        if node is None:  # the node beneath this marker has all its parents emitted
+            emit(pop())
+            continue
+        if node in seen:
+            continue
+        see(node)
+        a = node._a
+        if a is None:
+            emit(node)
+            continue
+        if node._backward is _freed:
+            _freed()
+        push(node)
+        push(None)
+        b = node._b
+        if b is not None and b.requires_grad and b not in seen:
+            push(b)
+        if a not in seen and a.requires_grad:
+            push(a)
+    return order
+
+
+def scalar_backward(root, retain_graph, add_bw, mul_bw):
+    """`run_backward([root], [1.0])` for a graph of scalar Values: the same walk and the same sums in
+    the same order, with + and * (`add_bw`, `mul_bw`: most of any graph) done here rather than by a call."""
+    order = _scalar_order(root)
+    grads = {root: 1.0}
+    pop, get = grads.pop, grads.get
+    for node in reversed(order):
+        g = pop(node, None)
+        if g is None:
+            continue
+        node.grad += g
+        fn = node._backward
+        if fn is None:
+            continue
+        a, b = node._a, node._b
+        if fn is add_bw:
+            ga = gb = g
+        elif fn is mul_bw:
+            ga, gb = g * b.data, g * a.data
+        elif b is None:
+            (ga,), gb = fn(g, node.data, a.data), None
+        else:
+            ga, gb = fn(g, node.data, a.data, b.data)
+        if ga is not None and a.requires_grad:
+            acc = get(a)
+            grads[a] = ga if acc is None else acc + ga
+        if gb is not None and b.requires_grad:
+            acc = get(b)
+            grads[b] = gb if acc is None else acc + gb
+        if not retain_graph:  # as in run_backward: refuse a second pass, keep fn for a drawing's replay
+            node._spent = fn
+            node._backward = _freed
 
 
 class _GradState(threading.local):

@@ -4,16 +4,15 @@ Each op computes its result, and right under it a staticmethod `_<op>_bw(g, out,
 returns the gradient of each input from the upstream gradient `g` (the walker's contract,
 see `graph.py`). Backward functions capture only constants, never the nodes, so the graph
 holds no reference cycles and is freed by reference counting alone.
-`Value.backward()` walks the graph itself (`_backprop`, below the class): the same order and the
+`Value.backward()` takes the scalar walk (`scalar_backward` in `graph.py`): the same order and the
 same sums as the shared walker `run_backward`, which drawings, explanations and higher-order
 gradients use, at a third of its cost per node.
 Conventions at kinks: relu'(0) = 0, abs'(0) = 0, leaky_relu'(0) = slope.
 """
-import gc
 import math
 import numbers
 
-from .graph import ANOMALY_THREADS, _freed, run_backward
+from .graph import ANOMALY_THREADS, collector_paused, run_backward, scalar_backward
 
 __all__ = ["Value"]
 
@@ -304,15 +303,9 @@ class Value:
         """Add d(self)/d(node) to `.grad` of every node this Value depends on (itself included)."""
         if ANOMALY_THREADS[0]:  # the shared walker checks every gradient for nan and inf
             run_backward([self], [1.0], retain_graph=retain_graph)
-            return
-        # As in run_backward: the walk makes no cycles, and the collector would only rescan the graph.
-        gc_was_enabled = gc.isenabled()
-        gc.disable()
-        try:
-            _backprop(self, retain_graph)
-        finally:
-            if gc_was_enabled:
-                gc.enable()
+        else:
+            with collector_paused():
+                scalar_backward(self, retain_graph, _ADD_BW, _MUL_BW)
 
     def _accumulate(self, g):
         self.grad += g
@@ -344,67 +337,5 @@ class Value:
         return format(self.data, spec) if spec else repr(self)
 
 
-def _order(root):
-    """`toposort([root])` for a graph of Values, the same order, read straight from the parent slots.
-    Refuses a graph that a backward() freed before any gradient changes."""
-    order, seen, stack = [], set(), [root]
-    push, pop, emit, see = stack.append, stack.pop, order.append, seen.add
-    while stack:
-        node = pop()
-        if node is None:  # the node beneath this marker has all its parents emitted
-            emit(pop())
-            continue
-        if node in seen:
-            continue
-        see(node)
-        a = node._a
-        if a is None:
-            emit(node)
-            continue
-        if node._backward is _freed:
-            _freed()
-        push(node)
-        push(None)
-        b = node._b
-        if b is not None and b.requires_grad and b not in seen:
-            push(b)
-        if a not in seen and a.requires_grad:
-            push(a)
-    return order
-
-
+# + and * build their nodes inline with these (see __add__), and the scalar walk spots them.
 _ADD_BW, _MUL_BW = Value._add_bw, Value._mul_bw
-
-
-def _backprop(root, retain_graph):
-    """`run_backward([root], [1.0])` for a graph of Values: the same walk and the same sums in the
-    same order, with + and * (most of any graph) done here rather than by a call."""
-    order = _order(root)
-    grads = {root: 1.0}
-    pop, get = grads.pop, grads.get
-    for node in reversed(order):
-        g = pop(node, None)
-        if g is None:
-            continue
-        node.grad += g
-        fn = node._backward
-        if fn is None:
-            continue
-        a, b = node._a, node._b
-        if fn is _ADD_BW:
-            ga = gb = g
-        elif fn is _MUL_BW:
-            ga, gb = g * b.data, g * a.data
-        elif b is None:
-            (ga,), gb = fn(g, node.data, a.data), None
-        else:
-            ga, gb = fn(g, node.data, a.data, b.data)
-        if ga is not None and a.requires_grad:
-            acc = get(a)
-            grads[a] = ga if acc is None else acc + ga
-        if gb is not None and b.requires_grad:
-            acc = get(b)
-            grads[b] = gb if acc is None else acc + gb
-        if not retain_graph:  # as in run_backward: refuse a second pass, keep fn for a drawing's replay
-            node._spent = fn
-            node._backward = _freed

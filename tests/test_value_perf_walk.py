@@ -7,7 +7,7 @@ import pytest
 
 from autograd import Value, toposort
 from autograd.graph import GraphFreedError, detect_anomaly, run_backward
-from autograd.value import _order
+from autograd.graph import _scalar_order as _order
 
 UNARY = [
     lambda v: -v, lambda v: v.tanh(), lambda v: v.sigmoid(), lambda v: v.relu(), lambda v: v.leaky_relu(0.2),
