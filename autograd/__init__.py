@@ -4,7 +4,7 @@ from .graph import (
     detect_anomaly, enable_grad, is_anomaly_enabled, is_grad_enabled, no_grad, set_detect_anomaly, toposort,
 )
 from .scope import scope
-from .tensor import Tensor, tensor, unbroadcast
+from .tensor import Tensor, from_numpy, tensor, unbroadcast
 from .value import Value
 from numpy import bool_, float16, float32, float64, int8, int16, int32, int64, uint8  # dtypes: autograd.float32
 from .functional import grad
@@ -67,7 +67,7 @@ _WIDER = [
 # `abs`, `max`, `min` and `sum` stay out of `__all__` (use `autograd.sum(t)` or `t.sum()`), so that
 # `from autograd import *` does not hide Python's built-ins.
 __all__ = [
-    "Value", "Tensor", "tensor", "detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled", "grad", "gradcheck", "gradgradcheck", "GradcheckError", "no_grad", "enable_grad",
+    "Value", "Tensor", "tensor", "from_numpy", "detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled", "grad", "gradcheck", "gradgradcheck", "GradcheckError", "no_grad", "enable_grad",
     "is_grad_enabled", "scope", "toposort", "unbroadcast", "domain_checks",
     "clip", "cos", "elu", "erf", "exp", "gelu", "leaky_relu", "log", "log1p", "maximum", "minimum",
     "relu", "selu", "sigmoid", "silu", "swish", "sin", "softplus", "sqrt", "tanh", "where", "dot", "matmul",

@@ -19,7 +19,7 @@ from .graph import ANOMALY_THREADS, CLOCK, NO_GRAD_THREADS, check_forward, run_b
 from .graph import _state as _grad_mode  # the thread's switches, read directly on the hot path
 from .scope import SCOPES
 
-__all__ = ["Tensor", "tensor", "make", "as_tensor", "saves", "dual", "unbroadcast"]
+__all__ = ["Tensor", "tensor", "from_numpy", "make", "as_tensor", "saves", "dual", "unbroadcast"]
 
 
 def _to_array(data, dtype):
@@ -346,6 +346,17 @@ def dual(on_arrays, on_tensors):
 def tensor(data, dtype=None, requires_grad=False):
     """PyTorch's `torch.tensor`: a new leaf Tensor holding a copy of `data`."""
     return Tensor(data, requires_grad=requires_grad, dtype=dtype)
+
+
+def from_numpy(array):
+    """PyTorch's `torch.from_numpy`: a leaf Tensor that shares `array`'s memory instead of copying it,
+    so a change to either shows in the other. Mind that a change made through the array is not
+    seen by the checks that protect a recorded graph from in-place changes."""
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"from_numpy: expected a numpy array, got {type(array).__name__}")
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"from_numpy: cannot share an array of dtype {array.dtype}; numbers only")
+    return _plain(array)
 
 
 def saves(*positions):

@@ -1,0 +1,95 @@
+"""The rows layout of stride-1, one-group convolutions (BLAS adding into its result, block by block)
+against the columns layout, which every other geometry takes and which serves when scipy is
+missing: the same outputs and gradients over several blocks, in 1, 2 and 3 dims, with dilation,
+asymmetric padding, with and without bias, and for every choice of inputs that require grad."""
+import numpy as np
+import pytest
+
+from autograd import Tensor, from_numpy, grad
+from autograd.ops import conv as C
+from nn import functional as F
+
+CASES = [  # (input shape, weight shape, kwargs); each has more rows than one block of _BLOCK
+    ((3, 2, 20, 21), (5, 2, 3, 3), dict(padding=1)),
+    ((2, 3, 19, 17), (4, 3, 3, 2), dict(padding=((2, 0), (1, 3)), dilation=(2, 1))),
+    ((1, 4, 40, 40), (3, 4, 5, 5), dict(padding="same")),
+    ((3, 2, 700), (4, 2, 5), dict(padding=2, dilation=3)),
+    ((2, 2, 7, 9, 11), (3, 2, 3, 2, 3), dict(padding=1)),
+]
+
+
+def _run(x, w, b, kwargs, need, dtype):
+    """Output and gradients (x, w, b; None where not required) of one convolution."""
+    ts = [Tensor(a.astype(dtype), requires_grad=r) if a is not None else None for a, r in zip((x, w, b), need)]
+    y = getattr(F, f"conv{x.ndim - 2}d")(*ts, **kwargs)
+    g = np.cos(np.arange(y.data.size)).reshape(y.shape).astype(dtype)
+    y.backward(g)
+    return [y.data] + [t.grad.data if t is not None and t.grad is not None else None for t in ts]
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("x_shape, w_shape, kwargs", CASES)
+def test_rows_give_the_numbers_of_the_columns(x_shape, w_shape, kwargs, dtype, monkeypatch):
+    rng = np.random.default_rng(len(x_shape) + x_shape[-1])
+    x, w, b = rng.standard_normal(x_shape), rng.standard_normal(w_shape), rng.standard_normal(w_shape[0])
+    tol = dict(rtol=1e-10, atol=1e-10) if dtype == np.float64 else dict(rtol=1e-4, atol=1e-3)
+    for need in [(True, True, True), (True, False, False), (False, True, True), (False, False, True)]:
+        calls = []
+        monkeypatch.setattr(C, "_rows_conv", lambda *a, f=C._rows_conv: calls.append(1) or f(*a))
+        rows = _run(x, w, b, kwargs, need, dtype)
+        assert calls, "the rows layout was not used"
+        with monkeypatch.context() as m:
+            m.setattr(C, "_GEMM", {})  # as without scipy: the columns layout
+            cols = _run(x, w, b, kwargs, need, dtype)
+        for r, c in zip(rows, cols):
+            assert (r is None) == (c is None)
+            if r is not None:
+                assert r.dtype == dtype and r.shape == c.shape
+                np.testing.assert_allclose(r, c, **tol)
+
+
+def test_rows_without_bias_and_their_second_derivatives():
+    rng = np.random.default_rng(3)
+    x, w = Tensor(rng.standard_normal((2, 2, 26, 25)), requires_grad=True), Tensor(rng.standard_normal((3, 2, 3, 3)), requires_grad=True)
+    y = F.conv2d(x, w, padding=1)
+    gx, gw = grad((y * y).sum(), [x, w], create_graph=True)
+    # d/dw of sum(gx * v) by the graph against the same sum as a linear function of w.
+    v = Tensor(rng.standard_normal(x.shape))
+    (hw,) = grad((gx * v).sum() + (gw * gw).sum(), [w])
+    eps, e = 1e-6, np.zeros(w.shape)
+    e[1, 0, 2, 1] = 1.0
+
+    def f(wd):
+        wt, xt = Tensor(wd, requires_grad=True), Tensor(x.data, requires_grad=True)
+        yt = F.conv2d(xt, wt, padding=1)
+        a, b = grad((yt * yt).sum(), [xt, wt])
+        return float((a.data * v.data).sum() + (b.data * b.data).sum())
+
+    numeric = (f(w.data + eps * e) - f(w.data - eps * e)) / (2 * eps)
+    assert hw.data[1, 0, 2, 1] == pytest.approx(numeric, rel=1e-5)
+
+
+def test_mixed_dtypes_take_the_columns():
+    rng = np.random.default_rng(4)
+    x = Tensor(rng.standard_normal((2, 2, 9, 9)).astype(np.float32), requires_grad=True)
+    w = Tensor(rng.standard_normal((3, 2, 3, 3)), requires_grad=True)  # float64
+    y = F.conv2d(x, w, padding=1)
+    y.sum().backward()
+    want = F.conv2d(Tensor(x.data.astype(np.float64)), w.detach(), padding=1)
+    np.testing.assert_allclose(y.data, want.data, rtol=1e-5, atol=1e-5)
+    assert x.grad.shape == x.shape and w.grad.shape == w.shape
+
+
+def test_from_numpy_shares_memory_and_differentiates():
+    a = np.arange(6, dtype=np.float32).reshape(2, 3)
+    t = from_numpy(a).requires_grad_()
+    assert t.is_leaf and t.dtype == np.float32 and np.shares_memory(t.data, a)
+    (t * t).sum().backward()
+    np.testing.assert_array_equal(t.grad.data, 2 * a)
+    a[0, 0] = 7.0
+    assert t.data[0, 0] == 7.0
+    assert from_numpy(np.arange(3)).dtype == np.int64
+    with pytest.raises(TypeError, match="expected a numpy array, got list"):
+        from_numpy([1.0, 2.0])
+    with pytest.raises(TypeError, match="dtype <U1"):
+        from_numpy(np.array(["a"]))
