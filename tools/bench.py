@@ -12,6 +12,7 @@ import time
 import numpy as np
 
 from autograd import Tensor
+from autograd.ops.conv import blas_gemm
 
 from .bench_common import _close, _interleaved, _optional
 from .bench_conv import bench_b6
@@ -104,9 +105,17 @@ def machine():
     blas = ""
     tpc = _optional("threadpoolctl")
     if tpc is not None:
-        blas = ", ".join(f"{i['internal_api']} {i['version']}" for i in tpc.threadpool_info() if i["user_api"] == "blas")
+        # numpy's BLAS does the matmuls, scipy's the convolutions' accumulating products.
+        blas = ", ".join(f"{_owner(i['filepath'])} {i['internal_api']} {i['version']} {i.get('architecture') or ''}".rstrip()
+                         for i in tpc.threadpool_info() if i["user_api"] == "blas")
     py = platform.python_version()
     return f"{cpu}, {os.cpu_count()} cores, Python {py}, numpy {np.__version__} ({blas or 'BLAS unknown'})"
+
+
+def _owner(path):
+    """The package a BLAS library ships in, from its path (`.../numpy.libs/libopenblas...so` -> numpy)."""
+    parts = path.replace("\\", "/").split("/")
+    return next((p.split(".")[0] for p in reversed(parts[:-1]) if p.endswith(".libs") or p in ("numpy", "scipy")), "")
 
 
 def table(rows):
@@ -137,6 +146,7 @@ def run(args):
     torch = _optional("torch")
     if torch is not None:
         torch.set_num_threads(args.threads)
+    blas_gemm()  # load scipy's BLAS now: threadpoolctl limits only the libraries already loaded
     tpc = _optional("threadpoolctl")
     limits = tpc.threadpool_limits(args.threads) if tpc is not None else None
     try:

@@ -160,17 +160,26 @@ def _from_positions(y, geo):
 # each product is one BLAS call per kernel offset that adds into its result in place (gemm with
 # beta = 1): no im2col copy and no col2im temporaries. Rows whose window wraps past a row end or a
 # sample's end are computed and dropped, as in the wide columns; their gradients are zeros.
-try:
-    from scipy.linalg.blas import dgemm, sgemm
+_GEMM = None
 
-    _GEMM = {np.dtype(np.float32): sgemm, np.dtype(np.float64): dgemm}
-except ImportError:  # scipy comes with scikit-learn; without it every convolution takes the columns
-    _GEMM = {}
+
+def blas_gemm():
+    """scipy's gemm for float32 and float64, imported at the first convolution (scipy.linalg takes
+    a fifth of a second to import). scipy comes with scikit-learn; without it, {} (columns only)."""
+    global _GEMM
+    if _GEMM is None:
+        try:
+            from scipy.linalg.blas import dgemm, sgemm
+
+            _GEMM = {np.dtype(np.float32): sgemm, np.dtype(np.float64): dgemm}
+        except ImportError:
+            _GEMM = {}
+    return _GEMM
 
 
 def _by_rows(geo, a, b):
     """Whether the rows layout serves this geometry and these two arrays."""
-    return (geo.groups == 1 and all(s == 1 for s in geo.stride) and a.dtype in _GEMM and a.dtype == b.dtype
+    return (geo.groups == 1 and all(s == 1 for s in geo.stride) and a.dtype in blas_gemm() and a.dtype == b.dtype
             and a.size > 0 and b.size > 0)
 
 
