@@ -7,11 +7,13 @@ Three linear maps do all the work; each one's backward is made of the other two,
     input_grad(g, w)    dL/dx of conv for an upstream g  (this *is* conv_transpose)
     weight_grad(x, g)   dL/dw of conv for an upstream g
 
-conv is im2col + one batched BLAS matmul: `sliding_window_view` exposes every window of the
-padded input without copying, one copy lays the windows out as columns (n, groups,
-channels * kernel, positions), and `w @ cols` gives the output already in (n, o, positions)
-order. input_grad multiplies back by w transposed and adds the columns into place (col2im), one
-strided add per kernel offset (9 for a 3x3 kernel), never a loop over pixels or samples.
+With stride 1 and one group, all three are BLAS products over the "rows" layout (see below), each
+adding into its result in place, one call per kernel offset and block of rows. Otherwise conv is
+im2col + one batched BLAS matmul: `sliding_window_view` exposes every window of the padded input
+without copying, one copy lays the windows out as columns (n, groups, channels * kernel,
+positions), and `w @ cols` gives the output already in (n, o, positions) order. input_grad
+multiplies back by w transposed and adds the columns into place (col2im), one strided add per
+kernel offset (9 for a 3x3 kernel), never a loop over pixels or samples.
 """
 from dataclasses import dataclass
 
@@ -198,21 +200,29 @@ def _outputs(geo):
     return (slice(None),) + tuple(slice(0, m) for m in geo.out)
 
 
-def _rows(x, geo):
-    """x (n, c, *size) as rows (n * prod(padded) + reach, c), zero in the padding."""
-    n, c = x.shape[:2]
+def _to_rows(a, geo, where, slack=0):
+    """An array (n, c, ...) placed at `where` in zeros laid out as rows (n * prod(padded) + slack, c)."""
+    n, c = a.shape[:2]
     size = n * int(np.prod(geo.padded))
-    rows = np.zeros((size + int(_flat_offsets(geo)[0][-1]), c), x.dtype)
-    rows[:size].reshape((n,) + geo.padded + (c,))[_inside(geo)] = np.moveaxis(x, 1, -1)
+    rows = np.zeros((size + slack, c), a.dtype)
+    rows[:size].reshape((n,) + geo.padded + (c,))[where] = np.moveaxis(a, 1, -1)
     return rows
+
+
+def _from_rows(rows, n, geo, where):
+    """The inverse of `_to_rows`: a channels-first view (n, c, ...) of the rows at `where`."""
+    size = n * int(np.prod(geo.padded))
+    return np.moveaxis(rows[:size].reshape((n,) + geo.padded + rows.shape[1:])[where], -1, 1)
+
+
+def _rows(x, geo):
+    """The input x (n, c, *size) as rows, zero in the padding, with room for the last window's reach."""
+    return _to_rows(x, geo, _inside(geo), int(_flat_offsets(geo)[0][-1]))
 
 
 def _grad_rows(gy, geo):
-    """An output-shaped gy (n, o, *out) as rows (n * prod(padded), o), zero at the dropped rows."""
-    n, o = gy.shape[:2]
-    rows = np.zeros((n * int(np.prod(geo.padded)), o), gy.dtype)
-    rows.reshape((n,) + geo.padded + (o,))[_outputs(geo)] = np.moveaxis(gy, 1, -1)
-    return rows
+    """An output-shaped gy (n, o, *out) as rows, zero at the dropped rows."""
+    return _to_rows(gy, geo, _outputs(geo))
 
 
 def _taps(w, transpose=False):
@@ -235,8 +245,7 @@ def _rows_conv(rows, w, geo, n, bias=None):
         yt[...] = 0 if bias is None else bias[:, None]  # block by block, while it is in cache
         for tap, start in zip(taps, starts):
             _gemm_into(yt, tap, rows[start + a:start + a + yt.shape[1]].T)
-    # A view (n, o, *out) that skips the dropped rows; the next op copies anyway.
-    return np.moveaxis(y.reshape((n,) + geo.padded + (o,))[_outputs(geo)], -1, 1)
+    return _from_rows(y, n, geo, _outputs(geo))  # a view without the dropped rows; the next op copies anyway
 
 
 def _rows_input_grad(grows, w, geo, n):
@@ -246,7 +255,7 @@ def _rows_input_grad(grows, w, geo, n):
         gt = grows[a:a + _BLOCK].T
         for tap, start in zip(taps, starts):
             _gemm_into(gx[start + a:start + a + gt.shape[1]].T, tap, gt)
-    return np.moveaxis(gx[:size].reshape((n,) + geo.padded + (c,))[_inside(geo)], -1, 1)
+    return _from_rows(gx, n, geo, _inside(geo))
 
 
 def _rows_weight_grad(rows, grows, geo):
