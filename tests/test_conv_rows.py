@@ -1,7 +1,8 @@
-"""The rows layout of stride-1, one-group convolutions (BLAS adding into its result, block by block)
-against the columns layout, which every other geometry takes and which serves when scipy is
-missing: the same outputs and gradients over several blocks, in 1, 2 and 3 dims, with dilation,
-asymmetric padding, with and without bias, and for every choice of inputs that require grad."""
+"""The rows layout of stride-1 convolutions (one group: BLAS adding into its result block by block;
+depthwise: elementwise products) against the columns layout, which every other geometry takes and
+which one-group convolutions fall back to without scipy: the same outputs and gradients over
+several blocks, in 1, 2 and 3 dims, with dilation, asymmetric padding, with and without bias, and
+for every choice of inputs that require grad."""
 import numpy as np
 import pytest
 
@@ -15,6 +16,9 @@ CASES = [  # (input shape, weight shape, kwargs); each has more rows than one bl
     ((1, 4, 40, 40), (3, 4, 5, 5), dict(padding="same")),
     ((3, 2, 700), (4, 2, 5), dict(padding=2, dilation=3)),
     ((2, 2, 7, 9, 11), (3, 2, 3, 2, 3), dict(padding=1)),
+    ((3, 4, 20, 21), (4, 1, 3, 3), dict(padding=1, groups=4)),  # depthwise
+    ((2, 3, 900), (3, 1, 5), dict(padding=((4, 1),), dilation=2, groups=3)),
+    ((2, 2, 6, 9, 12), (2, 1, 3, 3, 2), dict(padding=1, groups=2)),
 ]
 
 
@@ -39,13 +43,24 @@ def test_rows_give_the_numbers_of_the_columns(x_shape, w_shape, kwargs, dtype, m
         rows = _run(x, w, b, kwargs, need, dtype)
         assert calls, "the rows layout was not used"
         with monkeypatch.context() as m:
-            m.setattr(C, "_GEMM", {})  # as without scipy: the columns layout
+            m.setattr(C, "_by_rows", lambda *args: False)
             cols = _run(x, w, b, kwargs, need, dtype)
         for r, c in zip(rows, cols):
             assert (r is None) == (c is None)
             if r is not None:
                 assert r.dtype == dtype and r.shape == c.shape
                 np.testing.assert_allclose(r, c, **tol)
+
+
+def test_without_scipy_one_group_takes_the_columns_and_depthwise_the_rows(monkeypatch):
+    monkeypatch.setattr(C, "_GEMM", {})  # as blas_gemm() finds when scipy is missing
+    calls = []
+    monkeypatch.setattr(C, "_rows_conv", lambda *a, f=C._rows_conv: calls.append(a[2].groups) or f(*a))
+    x = Tensor(np.ones((1, 4, 6, 6)), requires_grad=True)
+    F.conv2d(x, Tensor(np.ones((4, 4, 3, 3))), padding=1).sum().backward()
+    F.conv2d(x, Tensor(np.ones((4, 1, 3, 3))), padding=1, groups=4).sum().backward()
+    F.conv2d(x, Tensor(np.ones((8, 1, 3, 3))), padding=1, groups=4).sum().backward()  # two filters per channel
+    assert calls == [4]
 
 
 def test_rows_without_bias_and_their_second_derivatives():

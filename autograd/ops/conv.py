@@ -8,7 +8,8 @@ Three linear maps do all the work; each one's backward is made of the other two,
     weight_grad(x, g)   dL/dw of conv for an upstream g
 
 With stride 1 and one group, all three are BLAS products over the "rows" layout (see below), each
-adding into its result in place, one call per kernel offset and block of rows. Otherwise conv is
+adding into its result in place, one call per kernel offset and block of rows (depthwise:
+elementwise products over the same rows). Otherwise conv is
 im2col + one batched BLAS matmul: `sliding_window_view` exposes every window of the padded input
 without copying, one copy lays the windows out as columns (n, groups, channels * kernel,
 positions), and `w @ cols` gives the output already in (n, o, positions) order. input_grad
@@ -156,12 +157,13 @@ def _from_positions(y, geo):
     return y[(slice(None),) * 3 + tuple(slice(0, m) for m in geo.out[1:])]
 
 
-# Stride 1 with one group: "rows". The padded input is laid out positions-major, one row of
-# channels per padded position and the samples end to end: (n * prod(padded) + reach, c). The
-# window at kernel offset k then reads the contiguous block of rows start(k) .. start(k) + M, so
-# each product is one BLAS call per kernel offset that adds into its result in place (gemm with
-# beta = 1): no im2col copy and no col2im temporaries. Rows whose window wraps past a row end or a
-# sample's end are computed and dropped, as in the wide columns; their gradients are zeros.
+# Stride 1 with one group, or depthwise: "rows". The padded input is laid out positions-major, one
+# row of channels per padded position and the samples end to end: (n * prod(padded) + reach, c).
+# The window at kernel offset k then reads the contiguous block of rows start(k) .. start(k) + M,
+# so each product is one BLAS call per kernel offset that adds into its result in place (gemm with
+# beta = 1), or for depthwise one elementwise product: no im2col copy and no col2im temporaries.
+# Rows whose window wraps past a row end or a sample's end are computed and dropped, as in the
+# wide columns; their gradients are zeros.
 _GEMM = None
 
 
@@ -179,10 +181,12 @@ def blas_gemm():
     return _GEMM
 
 
-def _by_rows(geo, a, b):
-    """Whether the rows layout serves this geometry and these two arrays."""
-    return (geo.groups == 1 and all(s == 1 for s in geo.stride) and a.dtype in blas_gemm() and a.dtype == b.dtype
-            and a.size > 0 and b.size > 0)
+def _by_rows(geo, a, b, c, o):
+    """Whether the rows layout serves arrays `a` and `b` of a convolution from c to o channels: stride 1,
+    one dtype, and one group (products by scipy's BLAS) or a group per channel (depthwise: elementwise)."""
+    if any(s != 1 for s in geo.stride) or a.dtype != b.dtype or not (a.size and b.size):
+        return False
+    return a.dtype in blas_gemm() if geo.groups == 1 else geo.groups == c == o and a.dtype.kind == "f"
 
 
 def _gemm_into(c, a, b, trans_b=0):
@@ -234,38 +238,67 @@ def _taps(w, transpose=False):
 # Each product runs over blocks of rows: a block's slice of the result stays in cache across the
 # kernel offsets instead of streaming through memory once per offset. Measured on B6's shapes:
 # 1536 rows beat 1024 by ~7%, and 2048 or more runs OpenBLAS's thin products half as fast.
+# A depthwise convolution multiplies elementwise instead: one weight per channel and kernel offset.
 _BLOCK = 1536
 
 
+def _depthwise_taps(w):
+    """w (c, 1, *kernel) as one row of c weights per kernel offset."""
+    return np.ascontiguousarray(w.reshape(w.shape[0], -1).T)
+
+
+def _add_product(acc, a, b, scratch):
+    """acc += a * b elementwise, through a scratch array rather than a new one per kernel offset."""
+    tmp = scratch[:len(acc)]
+    np.multiply(a, b, out=tmp)
+    acc += tmp
+
+
 def _rows_conv(rows, w, geo, n, bias=None):
-    size, o, starts, taps = n * int(np.prod(geo.padded)), w.shape[0], _flat_offsets(geo)[0], _taps(w)
-    y = np.empty((size, o), rows.dtype)
+    size, o, starts = n * int(np.prod(geo.padded)), w.shape[0], _flat_offsets(geo)[0]
+    depthwise = geo.groups > 1
+    taps = _depthwise_taps(w) if depthwise else _taps(w)
+    y, scratch = np.empty((size, o), rows.dtype), np.empty((_BLOCK, o), rows.dtype)
     for a in range(0, size, _BLOCK):
-        yt = y[a:a + _BLOCK].T
-        yt[...] = 0 if bias is None else bias[:, None]  # block by block, while it is in cache
+        yb = y[a:a + _BLOCK]
+        yb[...] = 0 if bias is None else bias  # block by block, while it is in cache
         for tap, start in zip(taps, starts):
-            _gemm_into(yt, tap, rows[start + a:start + a + yt.shape[1]].T)
+            block = rows[start + a:start + a + len(yb)]
+            if depthwise:
+                _add_product(yb, block, tap, scratch)
+            else:
+                _gemm_into(yb.T, tap, block.T)
     return _from_rows(y, n, geo, _outputs(geo))  # a view without the dropped rows; the next op copies anyway
 
 
 def _rows_input_grad(grows, w, geo, n):
-    size, c, starts, taps = grows.shape[0], w.shape[1], _flat_offsets(geo)[0], _taps(w, transpose=True)
-    gx = np.zeros((size + int(starts[-1]), c), grows.dtype)
+    size, c, starts = grows.shape[0], w.shape[1] * geo.groups, _flat_offsets(geo)[0]
+    depthwise = geo.groups > 1
+    taps = _depthwise_taps(w) if depthwise else _taps(w, transpose=True)
+    gx, scratch = np.zeros((size + int(starts[-1]), c), grows.dtype), np.empty((_BLOCK, c), grows.dtype)
     for a in range(0, size, _BLOCK):
-        gt = grows[a:a + _BLOCK].T
+        g = grows[a:a + _BLOCK]
         for tap, start in zip(taps, starts):
-            _gemm_into(gx[start + a:start + a + gt.shape[1]].T, tap, gt)
+            if depthwise:
+                _add_product(gx[start + a:start + a + len(g)], g, tap, scratch)
+            else:
+                _gemm_into(gx[start + a:start + a + len(g)].T, tap, g.T)
     return _from_rows(gx, n, geo, _inside(geo))
 
 
 def _rows_weight_grad(rows, grows, geo):
     (size, o), c, starts = grows.shape, rows.shape[1], _flat_offsets(geo)[0]
-    gw = np.zeros((len(starts), c, o), grows.dtype)
+    depthwise = geo.groups > 1
+    gw = np.zeros((len(starts), c) if depthwise else (len(starts), c, o), grows.dtype)
     for a in range(0, size, _BLOCK):
-        g = grows[a:a + _BLOCK].T
+        g = grows[a:a + _BLOCK]
         for k, start in enumerate(starts):
-            _gemm_into(gw[k].T, g, rows[start + a:start + a + g.shape[1]].T, trans_b=1)
-    return gw.transpose(2, 1, 0).reshape((o, c) + geo.kernel)
+            block = rows[start + a:start + a + len(g)]
+            if depthwise:
+                gw[k] += np.einsum("rc,rc->c", g, block)
+            else:
+                _gemm_into(gw[k].T, g.T, block.T, trans_b=1)
+    return gw.T.reshape((c, 1) + geo.kernel) if depthwise else gw.transpose(2, 1, 0).reshape((o, c) + geo.kernel)
 
 
 def _windows(x, geo, rows):
@@ -284,7 +317,7 @@ def _grad_layout(gy, geo, rows, memo=None):
 
 
 def _conv_kernel(x, w, geo, win=None, bias=None):
-    rows = _by_rows(geo, x, w) if win is None else win.ndim == 2
+    rows = _by_rows(geo, x, w, x.shape[1], w.shape[0]) if win is None else win.ndim == 2
     win = _windows(x, geo, rows) if win is None else win
     if rows:
         return _rows_conv(win, w, geo, x.shape[0], bias)
@@ -301,7 +334,7 @@ def _times(wt, gp):
 
 def _input_grad_kernel(gy, w, geo, memo=None):
     """col2im of w^T gy: each column's values added back where its window read them."""
-    rows = _by_rows(geo, gy, w)
+    rows = _by_rows(geo, gy, w, w.shape[1] * geo.groups, w.shape[0])
     gl = _grad_layout(gy, geo, rows, memo)
     n, o, g = gy.shape[0], w.shape[0], geo.groups
     if rows:
@@ -327,7 +360,7 @@ def _input_grad_kernel(gy, w, geo, memo=None):
 
 
 def _weight_grad_kernel(x, gy, geo, win=None, memo=None):
-    rows = _by_rows(geo, x, gy) if win is None else win.ndim == 2
+    rows = _by_rows(geo, x, gy, x.shape[1], gy.shape[1]) if win is None else win.ndim == 2
     win = _windows(x, geo, rows) if win is None else win
     if rows:
         return _rows_weight_grad(win, _grad_layout(gy.astype(win.dtype, copy=False), geo, rows, memo), geo)
@@ -349,7 +382,7 @@ def conv(x, w, geo, b=None):
     parents = (x, w) if b is None else (x, w, as_tensor(b, op="conv"))
     need_x, need_w, need_b = x.requires_grad, w.requires_grad, b is not None and parents[2].requires_grad
     # The input's rows or columns are kept for the weight gradient, which reads exactly them again.
-    win = _windows(x.data, geo, _by_rows(geo, x.data, w.data))
+    win = _windows(x.data, geo, _by_rows(geo, x.data, w.data, x.shape[1], w.shape[0]))
     axes = (0,) + tuple(range(2, 2 + len(geo.size)))
 
     def backward(g, out, x, w, b=None):
