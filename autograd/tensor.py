@@ -310,7 +310,7 @@ def make(data, parents, backward, op):
 
 
 def _plain(data):
-    """A Tensor outside any graph holding the array `data`, which views no Tensor (a gradient):
+    """A leaf Tensor outside any graph holding the array `data` as is (a gradient, `from_numpy`):
     `make` without what a recorded op needs, for each leaf of each backward pass."""
     out = _alloc(Tensor)
     out.data = data

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from autograd import Tensor, from_numpy, grad
-from autograd.ops import conv as C
+from autograd.ops import conv as C, conv_layout
 from nn import functional as F
 
 CASES = [  # (input shape, weight shape, kwargs); each has more rows than one block of _BLOCK
@@ -53,7 +53,7 @@ def test_rows_give_the_numbers_of_the_columns(x_shape, w_shape, kwargs, dtype, m
 
 
 def test_without_scipy_one_group_takes_the_columns_and_depthwise_the_rows(monkeypatch):
-    monkeypatch.setattr(C, "_GEMM", {})  # as blas_gemm() finds when scipy is missing
+    monkeypatch.setattr(conv_layout, "_GEMM", {})  # as blas_gemm() finds when scipy is missing
     calls = []
     monkeypatch.setattr(C, "_rows_conv", lambda *a, f=C._rows_conv: calls.append(a[2].groups) or f(*a))
     x = Tensor(np.ones((1, 4, 6, 6)), requires_grad=True)

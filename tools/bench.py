@@ -12,7 +12,7 @@ import time
 import numpy as np
 
 from autograd import Tensor
-from autograd.ops.conv import blas_gemm
+from autograd.ops.conv_layout import blas_gemm
 
 from .bench_common import _close, _interleaved, _optional
 from .bench_conv import bench_b6

@@ -1,0 +1,269 @@
+"""Where a convolution's windows sit (`Geometry`) and the layouts its three products read.
+
+Columns (im2col): every window copied out as a column, for any geometry; with stride 1 in 2-d and
+3-d, "wide" columns copy contiguous runs instead of tiles. Rows: the padded input positions-major,
+for stride 1 with one group (scipy's BLAS adding into the result) or one group per channel
+(elementwise products), where each kernel offset's window is a contiguous block of rows.
+`conv.py` builds the convolution and its gradients on these.
+"""
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.lib.stride_tricks import as_strided, sliding_window_view
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """Where each window of a convolution sits: the input's spatial `size`, the `kernel`,
+    `stride`, `dilation`, (before, after) `pad` per dim and `groups`."""
+
+    size: tuple
+    kernel: tuple
+    stride: tuple
+    dilation: tuple
+    pad: tuple
+    groups: int = 1
+
+    @property
+    def out(self):
+        return tuple((n + a + b - d * (k - 1) - 1) // s + 1
+                     for n, k, s, d, (a, b) in zip(self.size, self.kernel, self.stride, self.dilation, self.pad))
+
+    @property
+    def wide(self):
+        """Whether the columns use the contiguous-runs layout (stride 1, 2-d or 3-d)."""
+        return len(self.size) > 1 and all(s == 1 for s in self.stride)
+
+    @property
+    def padded(self):
+        return tuple(n + a + b for n, (a, b) in zip(self.size, self.pad))
+
+
+def _cols(x, geo):
+    """im2col: x (n, c, *size) -> columns (n, groups, c/groups * prod(kernel), positions)."""
+    if geo.wide:
+        return _wide_cols(x, geo)
+    n, c, nd = x.shape[0], x.shape[1], len(geo.size)
+    if any(a or b for a, b in geo.pad):
+        x = np.pad(x, ((0, 0), (0, 0)) + geo.pad)
+    reach = tuple(d * (k - 1) + 1 for k, d in zip(geo.kernel, geo.dilation))
+    windows = sliding_window_view(x, reach, axis=tuple(range(2, 2 + nd)))  # (n, c, *positions, *reach)
+    steps = tuple(slice(None, None, s) for s in geo.stride) + tuple(slice(None, None, d) for d in geo.dilation)
+    windows = windows[(slice(None), slice(None)) + steps]  # (n, c, *out, *kernel), still a view
+    order = (0, 1) + tuple(range(2 + nd, 2 + 2 * nd)) + tuple(range(2, 2 + nd))
+    cols = np.ascontiguousarray(windows.transpose(order))  # the one copy: (n, c, *kernel, *out)
+    return cols.reshape(n, geo.groups, -1, int(np.prod(geo.out)))
+
+
+# Stride 1 in 2-d and 3-d: "wide" columns. In the padded input flattened per channel, the window
+# at kernel offset k reads one contiguous run: positions offset(k) .. offset(k) + L, where L covers
+# the output rows at the padded row length. Copying runs (instead of 2-d tiles) and adding them
+# back in col2im are long contiguous loops; the price is a few columns that wrap past a row end,
+# which the output drops and the gradients fill with zeros.
+def _padded_strides(geo):
+    """Element strides of the padded spatial dims (row-major)."""
+    return np.cumprod((1,) + geo.padded[:0:-1])[::-1]
+
+
+def _flat_offsets(geo):
+    """Each kernel offset's start in the flattened padded input, and the run length L."""
+    pstrides = _padded_strides(geo)
+    grid = np.stack(np.meshgrid(*[np.arange(k) * d for k, d in zip(geo.kernel, geo.dilation)], indexing="ij"))
+    return np.tensordot(pstrides, grid, axes=(0, 0)).ravel(), geo.out[0] * int(pstrides[0])
+
+
+def _flat_padded(n, c, geo, dtype):
+    """Zeros (n, c, prod(padded) + slack) and its (n, c, *padded) view; the slack lets the last
+    offsets' runs overhang the end."""
+    starts, run = _flat_offsets(geo)
+    flat = np.zeros((n, c, max(int(np.prod(geo.padded)), int(starts[-1]) + run)), dtype=dtype)
+    return flat, flat[:, :, :int(np.prod(geo.padded))].reshape((n, c) + geo.padded)
+
+
+def _wide_cols(x, geo):
+    n, c = x.shape[:2]
+    flat, padded = _flat_padded(n, c, geo, x.dtype)
+    padded[(slice(None), slice(None)) + tuple(slice(a, a + m) for (a, _), m in zip(geo.pad, geo.size))] = x
+    _, run = _flat_offsets(geo)
+    # The runs as one read-only strided view (n, c, *kernel, run), then one copy (faster than a copy per run).
+    steps = tuple(int(p * d) * flat.itemsize for p, d in zip(_padded_strides(geo), geo.dilation))
+    runs = as_strided(flat, (n, c) + geo.kernel + (run,), flat.strides[:2] + steps + (flat.itemsize,), writeable=False)
+    return np.ascontiguousarray(runs).reshape(n, geo.groups, -1, run)
+
+
+def _to_positions(gy, geo):
+    """An output-shaped array (n, o, *out) as (n, groups, o/groups, positions) in the columns' layout."""
+    n, o = gy.shape[:2]
+    if not geo.wide:
+        return gy.reshape(n, geo.groups, o // geo.groups, -1)
+    wide = np.zeros((n, o, geo.out[0]) + geo.padded[1:], dtype=gy.dtype)
+    wide[(slice(None),) * 3 + tuple(slice(0, m) for m in geo.out[1:])] = gy
+    return wide.reshape(n, geo.groups, o // geo.groups, -1)
+
+
+def _from_positions(y, geo):
+    n, o = y.shape[0], y.shape[1] * y.shape[2]
+    if not geo.wide:
+        return y.reshape((n, o) + geo.out)
+    y = y.reshape((n, o, geo.out[0]) + geo.padded[1:])
+    # A view that skips the wrapped columns: the next op (bias, activation) copies anyway.
+    return y[(slice(None),) * 3 + tuple(slice(0, m) for m in geo.out[1:])]
+
+
+# Stride 1 with one group, or depthwise: "rows". The padded input is laid out positions-major, one
+# row of channels per padded position and the samples end to end: (n * prod(padded) + reach, c).
+# The window at kernel offset k then reads the contiguous block of rows start(k) .. start(k) + M,
+# so each product is one BLAS call per kernel offset that adds into its result in place (gemm with
+# beta = 1), or for depthwise one elementwise product: no im2col copy and no col2im temporaries.
+# Rows whose window wraps past a row end or a sample's end are computed and dropped, as in the
+# wide columns; their gradients are zeros.
+_GEMM = None
+
+
+def blas_gemm():
+    """scipy's gemm for float32 and float64, imported at the first convolution (scipy.linalg takes
+    a fifth of a second to import). scipy comes with scikit-learn; without it, {} (columns only)."""
+    global _GEMM
+    if _GEMM is None:
+        try:
+            from scipy.linalg.blas import dgemm, sgemm
+
+            _GEMM = {np.dtype(np.float32): sgemm, np.dtype(np.float64): dgemm}
+        except ImportError:
+            _GEMM = {}
+    return _GEMM
+
+
+def _by_rows(geo, a, b, c, o):
+    """Whether the rows layout serves arrays `a` and `b` of a convolution from c to o channels: stride 1,
+    one dtype, and one group (products by scipy's BLAS) or a group per channel (depthwise: elementwise)."""
+    if any(s != 1 for s in geo.stride) or a.dtype != b.dtype or not (a.size and b.size):
+        return False
+    return a.dtype in blas_gemm() if geo.groups == 1 else geo.groups == c == o and a.dtype.kind == "f"
+
+
+def _gemm_into(c, a, b, trans_b=0):
+    """c += a @ op(b), with BLAS adding into `c` itself (an F-ordered view of C-ordered rows)."""
+    r = _GEMM[c.dtype](1.0, a, b, beta=1.0, c=c, trans_b=trans_b, overwrite_c=1)
+    if r is not c:  # BLAS was handed a copy: put the sum back
+        c[...] = r
+
+
+def _inside(geo):
+    return (slice(None),) + tuple(slice(a, a + m) for (a, _), m in zip(geo.pad, geo.size))
+
+
+def _outputs(geo):
+    return (slice(None),) + tuple(slice(0, m) for m in geo.out)
+
+
+def _to_rows(a, geo, where, slack=0):
+    """An array (n, c, ...) placed at `where` in zeros laid out as rows (n * prod(padded) + slack, c)."""
+    n, c = a.shape[:2]
+    size = n * int(np.prod(geo.padded))
+    rows = np.zeros((size + slack, c), a.dtype)
+    rows[:size].reshape((n,) + geo.padded + (c,))[where] = np.moveaxis(a, 1, -1)
+    return rows
+
+
+def _from_rows(rows, n, geo, where):
+    """The inverse of `_to_rows`: a channels-first view (n, c, ...) of the rows at `where`."""
+    size = n * int(np.prod(geo.padded))
+    return np.moveaxis(rows[:size].reshape((n,) + geo.padded + rows.shape[1:])[where], -1, 1)
+
+
+def _rows(x, geo):
+    """The input x (n, c, *size) as rows, zero in the padding, with room for the last window's reach."""
+    return _to_rows(x, geo, _inside(geo), int(_flat_offsets(geo)[0][-1]))
+
+
+def _grad_rows(gy, geo):
+    """An output-shaped gy (n, o, *out) as rows, zero at the dropped rows."""
+    return _to_rows(gy, geo, _outputs(geo))
+
+
+def _taps(w, transpose=False):
+    """w (o, c, *kernel) as one F-ordered (o, c) matrix per kernel offset ((c, o) if `transpose`)."""
+    taps = w.reshape(w.shape[0], w.shape[1], -1)
+    return [np.asfortranarray(taps[:, :, k].T if transpose else taps[:, :, k]) for k in range(taps.shape[2])]
+
+
+# Each product runs over blocks of rows: a block's slice of the result stays in cache across the
+# kernel offsets instead of streaming through memory once per offset. Measured on B6's shapes:
+# 1536 rows beat 1024 by ~7%, and 2048 or more runs OpenBLAS's thin products half as fast.
+# A depthwise convolution multiplies elementwise instead: one weight per channel and kernel offset.
+_BLOCK = 1536
+
+
+def _depthwise_taps(w):
+    """w (c, 1, *kernel) as one row of c weights per kernel offset."""
+    return np.ascontiguousarray(w.reshape(w.shape[0], -1).T)
+
+
+def _add_product(acc, a, b, scratch):
+    """acc += a * b elementwise, through a scratch array rather than a new one per kernel offset."""
+    tmp = scratch[:len(acc)]
+    np.multiply(a, b, out=tmp)
+    acc += tmp
+
+
+def _rows_conv(rows, w, geo, n, bias=None):
+    size, o, starts = n * int(np.prod(geo.padded)), w.shape[0], _flat_offsets(geo)[0]
+    depthwise = geo.groups > 1
+    taps = _depthwise_taps(w) if depthwise else _taps(w)
+    y, scratch = np.empty((size, o), rows.dtype), np.empty((_BLOCK, o), rows.dtype)
+    for a in range(0, size, _BLOCK):
+        yb = y[a:a + _BLOCK]
+        yb[...] = 0 if bias is None else bias  # block by block, while it is in cache
+        for tap, start in zip(taps, starts):
+            block = rows[start + a:start + a + len(yb)]
+            if depthwise:
+                _add_product(yb, block, tap, scratch)
+            else:
+                _gemm_into(yb.T, tap, block.T)
+    return _from_rows(y, n, geo, _outputs(geo))  # a view without the dropped rows; the next op copies anyway
+
+
+def _rows_input_grad(grows, w, geo, n):
+    size, c, starts = grows.shape[0], w.shape[1] * geo.groups, _flat_offsets(geo)[0]
+    depthwise = geo.groups > 1
+    taps = _depthwise_taps(w) if depthwise else _taps(w, transpose=True)
+    gx, scratch = np.zeros((size + int(starts[-1]), c), grows.dtype), np.empty((_BLOCK, c), grows.dtype)
+    for a in range(0, size, _BLOCK):
+        g = grows[a:a + _BLOCK]
+        for tap, start in zip(taps, starts):
+            if depthwise:
+                _add_product(gx[start + a:start + a + len(g)], g, tap, scratch)
+            else:
+                _gemm_into(gx[start + a:start + a + len(g)].T, tap, g.T)
+    return _from_rows(gx, n, geo, _inside(geo))
+
+
+def _rows_weight_grad(rows, grows, geo):
+    (size, o), c, starts = grows.shape, rows.shape[1], _flat_offsets(geo)[0]
+    depthwise = geo.groups > 1
+    gw = np.zeros((len(starts), c) if depthwise else (len(starts), c, o), grows.dtype)
+    for a in range(0, size, _BLOCK):
+        g = grows[a:a + _BLOCK]
+        for k, start in enumerate(starts):
+            block = rows[start + a:start + a + len(g)]
+            if depthwise:
+                gw[k] += np.einsum("rc,rc->c", g, block)
+            else:
+                _gemm_into(gw[k].T, g.T, block.T, trans_b=1)
+    return gw.T.reshape((c, 1) + geo.kernel) if depthwise else gw.transpose(2, 1, 0).reshape((o, c) + geo.kernel)
+
+
+def _windows(x, geo, rows):
+    """What the forward product and the weight gradient both read: rows or im2col columns."""
+    return _rows(x, geo) if rows else _cols(x, geo)
+
+
+def _grad_layout(gy, geo, rows, memo=None):
+    """What the input and weight gradients both read of the upstream gradient: rows or positions.
+    `memo`, a dict one backward() hands to both, has it laid out once for the two."""
+    if memo is None:
+        return _grad_rows(gy, geo) if rows else _to_positions(gy, geo)
+    if rows not in memo:
+        memo[rows] = _grad_layout(gy, geo, rows)
+    return memo[rows]
