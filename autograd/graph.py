@@ -13,12 +13,13 @@ backward pass is itself recorded and can be differentiated again).
 of the chain rule, in the order the walk makes them: the step-by-step explanation and the
 renderer's step-through are built from these reports, not from walks of their own.
 """
-import contextlib
 import gc
 import os
 import threading
 
 import numpy as np
+
+_ndarray = np.ndarray
 
 # Module scopes live in `scope.py`; `SCOPES` is named here too because the Tensor reads it from here.
 from .scope import SCOPES  # noqa: F401
@@ -85,16 +86,17 @@ def run_backward(roots, seeds, retain_graph=False, create_graph=False, capture=N
         return _walk(roots, seeds, retain_graph, create_graph, capture, observer, replay)
 
 
-@contextlib.contextmanager
-def collector_paused():
+class collector_paused:
     """A backward pass allocates many short-lived containers and creates no reference cycles, so
-    the cyclic collector would only re-scan the live graph again and again: pause it meanwhile."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
+    the cyclic collector would only re-scan the live graph again and again: pause it meanwhile.
+    (A class rather than a generator: it is entered once per backward(), every training step.)"""
+
+    def __enter__(self):
+        self.was_enabled = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc):
+        if self.was_enabled:
             gc.enable()
 
 
@@ -110,7 +112,9 @@ def _walk(roots, seeds, retain_graph, create_graph, capture, observer=None, repl
     captured = {}
     pop, get = grads.pop, grads.get
     now, anomaly = CLOCK[0], _state.anomaly
-    with _GradMode(create_graph):
+    recording = _state.enabled
+    _set_grad_enabled(create_graph)  # `with _GradMode(create_graph):` spelled out, as it runs every step
+    try:
         for node in reversed(order):
             g = pop(node, None)
             if g is None:
@@ -144,7 +148,8 @@ def _walk(roots, seeds, retain_graph, create_graph, capture, observer=None, repl
             for p, gp in zip(parents, local):
                 if gp is None or not p.requires_grad:
                     continue
-                gp = p._fit_grad(gp)
+                if type(gp) is not _ndarray or gp.shape != p.data.shape or gp.dtype != p.data.dtype:
+                    gp = p._fit_grad(gp)  # un-broadcast, cast (or, for a Value, nothing)
                 if observer is not None:  # one comparison per edge when nobody listens
                     observer(node, p, g, gp)
                 acc = get(p)
@@ -156,6 +161,8 @@ def _walk(roots, seeds, retain_graph, create_graph, capture, observer=None, repl
                 # can replay the pass and show every node's gradient (`replay=True`).
                 node._spent = fn
                 node._backward = _freed
+    finally:
+        _set_grad_enabled(recording)
     return captured
 
 

@@ -180,10 +180,12 @@ def cross_entropy(input, target, weight=None, *, ignore_index=-100, reduction="m
     if x.dtype.kind != "f":
         raise TypeError(f"cross_entropy: input (logits) must be floating point, got dtype {input.dtype}")
     t = np.asarray(target.data if isinstance(target, Tensor) else target)
-    # Labels in [0, C) cannot equal a negative ignore_index: no need to look for it then.
+    # Labels in [0, C) cannot equal a negative ignore_index: no need to look for it then. Viewed as
+    # unsigned, a negative label is huge, so one maximum checks both ends of [0, C).
     if (weight is None and not label_smoothing and reduction == "mean" and x.ndim == 2
-            and t.dtype.kind in "iu" and t.shape == x.shape[:1] and t.size and np.minimum.reduce(t) >= 0
-            and np.maximum.reduce(t) < x.shape[1] and (ignore_index < 0 or not (t == ignore_index).any())):
+            and t.dtype.kind in "iu" and t.shape == x.shape[:1] and t.size
+            and np.maximum.reduce(t.view(f"u{t.dtype.itemsize}")) < x.shape[1]
+            and (ignore_index < 0 or not (t == ignore_index).any())):
         return fused.cross_entropy_labels(input, t)  # the common case as one node
     logp = ag.log_softmax(input, dim=1 if input.ndim > 1 else 0)
     return _class_nll(logp, target, weight, ignore_index, label_smoothing, reduction, "cross_entropy")
