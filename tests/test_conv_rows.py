@@ -108,3 +108,37 @@ def test_from_numpy_shares_memory_and_differentiates():
         from_numpy([1.0, 2.0])
     with pytest.raises(TypeError, match="dtype <U1"):
         from_numpy(np.array(["a"]))
+
+
+@pytest.mark.parametrize("kwargs", [dict(padding=1), dict(padding=1, stride=2)])  # rows, and columns
+def test_reused_layouts_never_change_what_someone_still_holds(kwargs, monkeypatch):
+    """Layout arrays are lent out again once nobody holds them: an output kept by the user, and the
+    input's layout kept by a graph not yet differentiated, survive other convolutions unchanged."""
+    monkeypatch.setattr(conv_layout, "_SPARE_BYTES", 0)  # small arrays join the spares too
+    rng = np.random.default_rng(7)
+    w = Tensor(rng.standard_normal((4, 3, 3, 3)), requires_grad=True)
+    x1, x2 = (Tensor(rng.standard_normal((2, 3, 9, 9)), requires_grad=True) for _ in range(2))
+    y1 = F.conv2d(x1, w, **kwargs)
+    kept = y1.data.copy()
+    for _ in range(3):  # other convolutions, their graphs dropped or differentiated meanwhile
+        F.conv2d(x2, w, **kwargs).sum().backward()
+        F.conv2d(Tensor(rng.standard_normal((2, 3, 9, 9))), w, **kwargs)
+    np.testing.assert_array_equal(y1.data, kept)
+    w.grad, g = None, rng.standard_normal(y1.shape)
+    y1.backward(g)
+    x1_ref, w_ref = Tensor(x1.data, requires_grad=True), Tensor(w.data, requires_grad=True)
+    monkeypatch.setattr(conv_layout, "_SPARE", [])
+    F.conv2d(x1_ref, w_ref, **kwargs).backward(g)
+    np.testing.assert_allclose(x1.grad.data, x1_ref.grad.data, rtol=1e-12)
+    np.testing.assert_allclose(w.grad.data, w_ref.grad.data, rtol=1e-12)
+
+
+def test_a_layout_nobody_holds_is_reused(monkeypatch):
+    monkeypatch.setattr(conv_layout, "_SPARE", [])
+    monkeypatch.setattr(conv_layout, "_SPARE_BYTES", 0)
+    x, w = np.ones((4, 8, 32, 32), np.float32), np.ones((16, 8, 3, 3), np.float32)
+    F.conv2d(Tensor(x), Tensor(w), padding=1)  # dropped at once
+    spares = [id(a) for a in conv_layout._SPARE]
+    assert spares, "no layout was kept"
+    F.conv2d(Tensor(x), Tensor(w), padding=1)
+    assert [id(a) for a in conv_layout._SPARE] == spares  # the same arrays served the second call

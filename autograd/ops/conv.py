@@ -20,7 +20,7 @@ import numpy as np
 
 from ..tensor import Tensor, as_tensor, make
 from .conv_layout import (Geometry, _by_rows, _flat_offsets, _flat_padded, _from_positions, _grad_layout, _inside,
-                          _rows_conv, _rows_input_grad, _rows_weight_grad, _windows)
+                          _rows_conv, _rows_input_grad, _rows_weight_grad, _scratch, _windows)
 
 __all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d",
            "unfold", "fold"]
@@ -93,7 +93,7 @@ def _input_grad_kernel(gy, w, geo, memo=None):
             flat[:, :, start:start + run] += _times(wt[:, :, j], gl).reshape(n, c, run)
         return gx[inner]
     gcols = _times(wt, gl).reshape((n, c) + geo.kernel + geo.out)
-    gx = np.zeros((n, c) + geo.padded, dtype=gcols.dtype)
+    gx = _scratch((n, c) + geo.padded, gcols.dtype, zero=True)
     for offset in np.ndindex(*geo.kernel):
         where = tuple(slice(k * d, k * d + s * (m - 1) + 1, s)
                       for k, d, s, m in zip(offset, geo.dilation, geo.stride, geo.out))

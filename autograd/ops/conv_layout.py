@@ -6,6 +6,7 @@ for stride 1 with one group (scipy's BLAS adding into the result) or one group p
 (elementwise products), where each kernel offset's window is a contiguous block of rows.
 `conv.py` builds the convolution and its gradients on these.
 """
+import sys
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,6 +40,29 @@ class Geometry:
         return tuple(n + a + b for n, (a, b) in zip(self.size, self.pad))
 
 
+# A convolution's layouts are large (a few MB for a small batch of small images) and fresh memory
+# costs a page fault per 4 KiB when first written: reusing the layouts of the previous call spares
+# a tenth to a fifth of the time of a convolution and its gradients. An array is lent out again only
+# once nobody holds it (nor a view of it) any more; a few of them are kept, the oldest dropped first.
+_SPARE, _SPARE_COUNT, _SPARE_BYTES = [], 8, 1 << 20
+
+
+def _scratch(shape, dtype, zero=False):
+    """An array for a layout (zero-filled if `zero`): one of ours that nobody holds any more, or a new one."""
+    dtype = np.dtype(dtype)
+    for arr in _SPARE:
+        if arr.shape == shape and arr.dtype == dtype and sys.getrefcount(arr) <= 3:  # the list's, `arr` and the argument
+            if zero:
+                arr.fill(0)
+            return arr
+    arr = (np.zeros if zero else np.empty)(shape, dtype)
+    if arr.nbytes >= _SPARE_BYTES:
+        _SPARE.append(arr)
+        if len(_SPARE) > _SPARE_COUNT:
+            del _SPARE[0]
+    return arr
+
+
 def _cols(x, geo):
     """im2col: x (n, c, *size) -> columns (n, groups, c/groups * prod(kernel), positions)."""
     if geo.wide:
@@ -51,7 +75,8 @@ def _cols(x, geo):
     steps = tuple(slice(None, None, s) for s in geo.stride) + tuple(slice(None, None, d) for d in geo.dilation)
     windows = windows[(slice(None), slice(None)) + steps]  # (n, c, *out, *kernel), still a view
     order = (0, 1) + tuple(range(2 + nd, 2 + 2 * nd)) + tuple(range(2, 2 + nd))
-    cols = np.ascontiguousarray(windows.transpose(order))  # the one copy: (n, c, *kernel, *out)
+    cols = _scratch(tuple(windows.shape[i] for i in order), x.dtype)
+    cols[...] = windows.transpose(order)  # the one copy: (n, c, *kernel, *out)
     return cols.reshape(n, geo.groups, -1, int(np.prod(geo.out)))
 
 
@@ -76,7 +101,7 @@ def _flat_padded(n, c, geo, dtype):
     """Zeros (n, c, prod(padded) + slack) and its (n, c, *padded) view; the slack lets the last
     offsets' runs overhang the end."""
     starts, run = _flat_offsets(geo)
-    flat = np.zeros((n, c, max(int(np.prod(geo.padded)), int(starts[-1]) + run)), dtype=dtype)
+    flat = _scratch((n, c, max(int(np.prod(geo.padded)), int(starts[-1]) + run)), dtype, zero=True)
     return flat, flat[:, :, :int(np.prod(geo.padded))].reshape((n, c) + geo.padded)
 
 
@@ -88,7 +113,9 @@ def _wide_cols(x, geo):
     # The runs as one read-only strided view (n, c, *kernel, run), then one copy (faster than a copy per run).
     steps = tuple(int(p * d) * flat.itemsize for p, d in zip(_padded_strides(geo), geo.dilation))
     runs = as_strided(flat, (n, c) + geo.kernel + (run,), flat.strides[:2] + steps + (flat.itemsize,), writeable=False)
-    return np.ascontiguousarray(runs).reshape(n, geo.groups, -1, run)
+    cols = _scratch(runs.shape, x.dtype)
+    cols[...] = runs
+    return cols.reshape(n, geo.groups, -1, run)
 
 
 def _to_positions(gy, geo):
@@ -161,8 +188,16 @@ def _to_rows(a, geo, where, slack=0):
     """An array (n, c, ...) placed at `where` in zeros laid out as rows (n * prod(padded) + slack, c)."""
     n, c = a.shape[:2]
     size = n * int(np.prod(geo.padded))
-    rows = np.zeros((size + slack, c), a.dtype)
-    rows[:size].reshape((n,) + geo.padded + (c,))[where] = np.moveaxis(a, 1, -1)
+    rows = _scratch((size + slack, c), a.dtype)
+    full = rows[:size].reshape((n,) + geo.padded + (c,))
+    full[where] = np.moveaxis(a, 1, -1)
+    # Zeros around the box `where` (a reused array holds old values there): a slab before and after it per dim.
+    for d, box in enumerate(where[1:], start=1):
+        before, after = [slice(None)] * full.ndim, [slice(None)] * full.ndim
+        before[d], after[d] = slice(0, box.start), slice(box.stop, None)
+        full[tuple(before)] = 0
+        full[tuple(after)] = 0
+    rows[size:] = 0
     return rows
 
 
@@ -211,7 +246,7 @@ def _rows_conv(rows, w, geo, n, bias=None):
     size, o, starts = n * int(np.prod(geo.padded)), w.shape[0], _flat_offsets(geo)[0]
     depthwise = geo.groups > 1
     taps = _depthwise_taps(w) if depthwise else _taps(w)
-    y, scratch = np.empty((size, o), rows.dtype), np.empty((_BLOCK, o), rows.dtype)
+    y, scratch = _scratch((size, o), rows.dtype), np.empty((_BLOCK, o), rows.dtype)
     for a in range(0, size, _BLOCK):
         yb = y[a:a + _BLOCK]
         yb[...] = 0 if bias is None else bias  # block by block, while it is in cache
@@ -228,7 +263,7 @@ def _rows_input_grad(grows, w, geo, n):
     size, c, starts = grows.shape[0], w.shape[1] * geo.groups, _flat_offsets(geo)[0]
     depthwise = geo.groups > 1
     taps = _depthwise_taps(w) if depthwise else _taps(w, transpose=True)
-    gx, scratch = np.zeros((size + int(starts[-1]), c), grows.dtype), np.empty((_BLOCK, c), grows.dtype)
+    gx, scratch = _scratch((size + int(starts[-1]), c), grows.dtype, zero=True), np.empty((_BLOCK, c), grows.dtype)
     for a in range(0, size, _BLOCK):
         g = grows[a:a + _BLOCK]
         for tap, start in zip(taps, starts):
