@@ -142,3 +142,14 @@ def test_a_layout_nobody_holds_is_reused(monkeypatch):
     assert spares, "no layout was kept"
     F.conv2d(Tensor(x), Tensor(w), padding=1)
     assert [id(a) for a in conv_layout._SPARE] == spares  # the same arrays served the second call
+
+
+def test_spare_layouts_stay_within_their_budget(monkeypatch):
+    monkeypatch.setattr(conv_layout, "_SPARE", [])
+    monkeypatch.setattr(conv_layout, "_SPARE_BYTES", 0)
+    monkeypatch.setattr(conv_layout, "_SPARE_TOTAL", 40_000)
+    held = [conv_layout._scratch((1000, n), np.float32) for n in (4, 5, 6)]  # 16, 20 and 24 kB, all in use
+    assert sum(a.nbytes for a in conv_layout._SPARE) <= 40_000
+    assert conv_layout._SPARE[-1] is held[-1]  # the newest kept, the oldest dropped
+    assert all(conv_layout._scratch((1000, 100), np.float32) is not a for a in held)  # 400 kB: never kept
+    assert len(conv_layout._SPARE) == 1

@@ -43,8 +43,9 @@ class Geometry:
 # A convolution's layouts are large (a few MB for a small batch of small images) and fresh memory
 # costs a page fault per 4 KiB when first written: reusing the layouts of the previous call spares
 # a tenth to a fifth of the time of a convolution and its gradients. An array is lent out again only
-# once nobody holds it (nor a view of it) any more; a few of them are kept, the oldest dropped first.
-_SPARE, _SPARE_COUNT, _SPARE_BYTES = [], 8, 1 << 20
+# once nobody holds it (nor a view of it) any more; a few of them are kept (at most 8, of 1 MiB to
+# 256 MiB in all), the oldest dropped first.
+_SPARE, _SPARE_COUNT, _SPARE_BYTES, _SPARE_TOTAL = [], 8, 1 << 20, 1 << 28
 
 
 def _scratch(shape, dtype, zero=False):
@@ -56,9 +57,9 @@ def _scratch(shape, dtype, zero=False):
                 arr.fill(0)
             return arr
     arr = (np.zeros if zero else np.empty)(shape, dtype)
-    if arr.nbytes >= _SPARE_BYTES:
+    if _SPARE_BYTES <= arr.nbytes <= _SPARE_TOTAL:
         _SPARE.append(arr)
-        if len(_SPARE) > _SPARE_COUNT:
+        while len(_SPARE) > _SPARE_COUNT or sum(a.nbytes for a in _SPARE) > _SPARE_TOTAL:
             del _SPARE[0]
     return arr
 
