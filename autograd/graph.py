@@ -31,32 +31,31 @@ def toposort(roots):
     """Nodes reachable from `roots`, parents before children, without recursion.
 
     Iterative post-order DFS: deterministic because parents are visited in argument order.
-    A node stays on the stack beneath its parents and is emitted when it surfaces again,
-    so the walk allocates nothing per node but dict and list entries.
+    A node with parents goes back on the stack under a `None` marker, with its parents above it,
+    and is emitted when the marker surfaces: a set and list operations per node, nothing more.
     """
-    order = []
-    pending = {}  # node -> True once entered, False once emitted: one lookup tells both
+    order, seen = [], set()
     stack = list(reversed(roots))
-    push, pop, now = stack.append, stack.pop, CLOCK[0]
+    push, pop, emit, see, now = stack.append, stack.pop, order.append, seen.add, CLOCK[0]
     while stack:
-        node = stack[-1]
-        entered = pending.get(node)
-        if entered is None:
-            pending[node] = True
-            if node._stamp < now:  # made before an in-place change: its inputs may have new histories
-                node._resolve_parents()
-            parents = node._parents
-            if parents:  # emitted when it surfaces again, after its parents
-                for p in reversed(parents):
-                    if p.requires_grad and p not in pending:
-                        push(p)
-                continue
-        elif not entered:  # a duplicate entry of a node already emitted
-            pop()
+        node = pop()
+        if node is None:  # the node beneath this marker has all its parents emitted
+            emit(pop())
             continue
-        pop()
-        pending[node] = False
-        order.append(node)
+        if node in seen:  # a duplicate entry of a node already emitted
+            continue
+        see(node)
+        if node._stamp < now:  # made before an in-place change: its inputs may have new histories
+            node._resolve_parents()
+        parents = node._parents
+        if parents:
+            push(node)
+            push(None)
+            for p in reversed(parents):
+                if p.requires_grad and p not in seen:
+                    push(p)
+        else:
+            emit(node)
     return order
 
 
