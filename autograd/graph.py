@@ -19,10 +19,10 @@ import threading
 
 import numpy as np
 
-_ndarray = np.ndarray
-
 # Module scopes live in `scope.py`; `SCOPES` is named here too because the Tensor reads it from here.
 from .scope import SCOPES  # noqa: F401
+
+_ndarray = np.ndarray  # the walk's test for a gradient that needs no fitting
 
 __all__ = ["toposort", "run_backward", "no_grad", "enable_grad", "is_grad_enabled", "GraphFreedError"]
 
@@ -32,7 +32,7 @@ def toposort(roots):
 
     Iterative post-order DFS: deterministic because parents are visited in argument order.
     A node with parents goes back on the stack under a `None` marker, with its parents above it,
-    and is emitted when the marker surfaces: a set and list operations per node, nothing more.
+    and is emitted when the marker surfaces: one set lookup and a few list operations per node.
     """
     order, seen = [], set()
     stack = list(reversed(roots))
