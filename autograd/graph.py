@@ -27,12 +27,14 @@ _ndarray = np.ndarray  # the walk's test for a gradient that needs no fitting
 __all__ = ["toposort", "run_backward", "no_grad", "enable_grad", "is_grad_enabled", "GraphFreedError"]
 
 
-def toposort(roots):
+def toposort(roots, leaves=True):
     """Nodes reachable from `roots`, parents before children, without recursion.
 
     Iterative post-order DFS: deterministic because parents are visited in argument order.
     A node with parents goes back on the stack under a `None` marker, with its parents above it,
     and is emitted when the marker surfaces: one set lookup and a few list operations per node.
+    `leaves=False` leaves out the leaves that are not roots (the backward pass hands them their
+    gradients as it goes, so they need no place in the order).
     """
     order, seen = [], set()
     stack = list(reversed(roots))
@@ -52,7 +54,7 @@ def toposort(roots):
             push(node)
             push(None)
             for p in reversed(parents):
-                if p.requires_grad and p not in seen:
+                if p.requires_grad and p not in seen and (leaves or p._backward is not None):
                     push(p)
         else:
             emit(node)
@@ -100,7 +102,10 @@ class collector_paused:
 
 
 def _walk(roots, seeds, retain_graph, create_graph, capture, observer=None, replay=False):
-    order = toposort(roots)
+    # Without capture or observer, the leaves need no place in the order: their gradients add up in
+    # `grads` as any node's do, and each leaf receives its total once the walk is done.
+    direct = capture is None and observer is None
+    order = toposort(roots, leaves=not direct)
     if not replay:  # a plain loop: any() over a generator costs a frame resumption per node
         for n in order:
             if n._backward is _freed:
@@ -160,6 +165,11 @@ def _walk(roots, seeds, retain_graph, create_graph, capture, observer=None, repl
                 # can replay the pass and show every node's gradient (`replay=True`).
                 node._spent = fn
                 node._backward = _freed
+        if direct:  # what is left in `grads` is the leaves' (popped, so that a gradient nobody else holds is adopted)
+            popitem = grads.popitem
+            while grads:
+                leaf, g = popitem()
+                leaf._accumulate(g)
     finally:
         _set_grad_enabled(recording)
     return captured

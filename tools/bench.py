@@ -90,7 +90,7 @@ def bench_b5(quick):
 
 
 BENCHMARKS = {"B1": bench_b1, "B2": bench_b2,
-              "B3": lambda quick: bench_b3(quick, _interleaved, _optional),
+              "B3": lambda quick: bench_b3(quick, _optional),
               "B4": lambda quick: bench_b4(quick, _interleaved, _optional), "B5": bench_b5,
               "B6": lambda quick: bench_b6(quick, _interleaved, _optional)}
 

@@ -22,7 +22,7 @@ def sgd(param, grad, state, *, lr, momentum, dampening, weight_decay, nesterov):
             buf = state["momentum_buffer"] = np.array(grad)  # a copy, and an array even for 0-d grads
         else:
             buf *= momentum
-            buf += (1 - dampening) * grad
+            buf += grad if dampening == 0 else (1 - dampening) * grad  # (1 - 0) * g is g: no new array
         grad = grad + momentum * buf if nesterov else buf
     param -= lr * grad
 
