@@ -60,6 +60,8 @@ def huber_loss(input, target, reduction="mean", delta=1.0):
 
 # Each log term of binary cross-entropy is clamped at -100, as in PyTorch, so p = 0 or 1 stays finite.
 _LOG_FLOOR = math.exp(-100)
+# Integer labels seen as unsigned, by item size: a negative label becomes huge (see cross_entropy).
+_UNSIGNED = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}
 
 
 @tensor_input
@@ -184,7 +186,7 @@ def cross_entropy(input, target, weight=None, *, ignore_index=-100, reduction="m
     # unsigned, a negative label is huge, so one maximum checks both ends of [0, C).
     if (weight is None and not label_smoothing and reduction == "mean" and x.ndim == 2
             and t.dtype.kind in "iu" and t.shape == x.shape[:1] and t.size
-            and np.maximum.reduce(t.view(f"u{t.dtype.itemsize}")) < x.shape[1]
+            and np.maximum.reduce(t.view(_UNSIGNED[t.dtype.itemsize])) < x.shape[1]
             and (ignore_index < 0 or not (t == ignore_index).any())):
         return fused.cross_entropy_labels(input, t)  # the common case as one node
     logp = ag.log_softmax(input, dim=1 if input.ndim > 1 else 0)

@@ -18,6 +18,8 @@ from .summary import summary
 
 __all__ = ["Parameter", "Module", "Sequential", "ModuleList"]
 
+_new_scope = object.__new__
+
 
 class Parameter(Tensor):
     """A Tensor that a `Module` registers as trainable; it requires grad by default.
@@ -109,8 +111,11 @@ class Module(Saveable):
         if label is None:
             label = self.scope_label()
             object.__setattr__(self, "_scope_label", label)
-        # `with scope(...)` spelled out: the same, without two method calls per layer and step.
-        SCOPES.append(scope(label, self))
+        # `with scope(label, self)` spelled out: the same, without the calls of __init__, __enter__ and
+        # __exit__ for every layer and step.
+        entered = _new_scope(scope)
+        entered.label, entered.owner = label, self
+        SCOPES.append(entered)
         try:
             out = self.forward(*args, **kwargs)
         finally:

@@ -197,3 +197,25 @@ def test_module_parameters_are_optimized():
     for p, e in zip(params, expected):
         np.testing.assert_array_equal(p.data, e)
     assert isinstance(params[0], nn.Parameter) and any(np.any(p.grad.data != 0) for p in params)
+
+
+def test_the_rule_runs_once_per_group_over_its_parameters_with_grads(monkeypatch):
+    a, b, c, d = _w(), _w((3,)), _w(), Tensor(np.ones(2), requires_grad=True)
+    v = Value(2.0)
+    opt = optim.SGD([{"params": [a, b, c]}, {"params": [d, v], "lr": 0.5}], lr=0.1)
+    for p in (a, b, d):
+        p.grad = Tensor(np.full(p.shape, 2.0))
+    v.grad = 4.0  # c has no gradient: it is left out, and gets no state
+    calls = []
+
+    def rule(params, grads, states, **options):
+        calls.append(([p.shape for p in params], options["lr"]))
+        optim.sgd.sgd(params, grads, states, **options)
+
+    monkeypatch.setattr(optim.SGD, "rule", rule)
+    opt.step()
+    assert calls == [([(2,), (3,)], 0.1), ([(2,), ()], 0.5)]
+    np.testing.assert_array_equal(a.data, [0.8, 0.8])
+    np.testing.assert_array_equal(d.data, [0.0, 0.0])
+    assert v.data == 0.0 and type(v.data) is float
+    assert all(p is not c for p in opt.state)

@@ -6,22 +6,23 @@ from .optimizer import Optimizer, check_nonnegative
 __all__ = ["Adagrad", "adagrad"]
 
 
-def adagrad(param, grad, state, *, lr, lr_decay, weight_decay, initial_accumulator_value, eps):
-    """One AdaGrad step at step t = 1, 2, ..., in place on `param`:
+def adagrad(params, grads, states, *, lr, lr_decay, weight_decay, initial_accumulator_value, eps):
+    """One AdaGrad step over a group's parameters, at step t = 1, 2, ..., in place on each `param`:
 
         g = grad + weight_decay * param
         s = s + g²                          (s starts at initial_accumulator_value)
         param -= lr / (1 + (t - 1) * lr_decay) * g / (√s + eps)
     """
-    if not state:
-        state["step"] = 0
-        state["sum"] = np.full_like(param, initial_accumulator_value)
-    state["step"] += 1
-    if weight_decay:
-        grad = grad + weight_decay * param
-    clr = lr / (1 + (state["step"] - 1) * lr_decay)
-    state["sum"] += grad * grad
-    param -= clr * grad / (np.sqrt(state["sum"]) + eps)
+    for param, grad, state in zip(params, grads, states):
+        if not state:
+            state["step"] = 0
+            state["sum"] = np.full_like(param, initial_accumulator_value)
+        state["step"] += 1
+        if weight_decay:
+            grad = grad + weight_decay * param
+        clr = lr / (1 + (state["step"] - 1) * lr_decay)
+        state["sum"] += grad * grad
+        param -= clr * grad / (np.sqrt(state["sum"]) + eps)
 
 
 class Adagrad(Optimizer):

@@ -8,8 +8,8 @@ from .optimizer import Optimizer, check, check_nonnegative, is_number
 __all__ = ["Adam", "AdamW", "adam"]
 
 
-def adam(param, grad, state, *, lr, betas, eps, weight_decay, amsgrad, decoupled_weight_decay):
-    """One Adam step at step t = 1, 2, ..., in place on `param`:
+def adam(params, grads, states, *, lr, betas, eps, weight_decay, amsgrad, decoupled_weight_decay):
+    """One Adam step over a group's parameters, at step t = 1, 2, ..., in place on each `param`:
 
         Adam:  g = grad + weight_decay * param;   AdamW:  param *= 1 - lr * weight_decay
         m = β1 * m + (1 - β1) * g
@@ -17,27 +17,28 @@ def adam(param, grad, state, *, lr, betas, eps, weight_decay, amsgrad, decoupled
         param -= lr / (1 - β1^t) * m / (√v / √(1 - β2^t) + eps)
     """
     beta1, beta2 = betas
-    if not state:
-        state["step"] = 0
-        state["exp_avg"] = np.zeros_like(param)
-        state["exp_avg_sq"] = np.zeros_like(param)
+    for param, grad, state in zip(params, grads, states):
+        if not state:
+            state["step"] = 0
+            state["exp_avg"] = np.zeros_like(param)
+            state["exp_avg_sq"] = np.zeros_like(param)
+            if amsgrad:
+                state["max_exp_avg_sq"] = np.zeros_like(param)
+        state["step"] += 1
+        t = state["step"]
+        if weight_decay:
+            if decoupled_weight_decay:
+                param *= 1 - lr * weight_decay
+            else:
+                grad = grad + weight_decay * param
+        m, v = state["exp_avg"], state["exp_avg_sq"]
+        m += (1 - beta1) * (grad - m)
+        v *= beta2
+        v += (1 - beta2) * grad * grad
         if amsgrad:
-            state["max_exp_avg_sq"] = np.zeros_like(param)
-    state["step"] += 1
-    t = state["step"]
-    if weight_decay:
-        if decoupled_weight_decay:
-            param *= 1 - lr * weight_decay
-        else:
-            grad = grad + weight_decay * param
-    m, v = state["exp_avg"], state["exp_avg_sq"]
-    m += (1 - beta1) * (grad - m)
-    v *= beta2
-    v += (1 - beta2) * grad * grad
-    if amsgrad:
-        v = np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
-    denom = np.sqrt(v) / math.sqrt(1 - beta2**t) + eps
-    param -= lr / (1 - beta1**t) * m / denom
+            v = np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
+        denom = np.sqrt(v) / math.sqrt(1 - beta2**t) + eps
+        param -= lr / (1 - beta1**t) * m / denom
 
 
 class Adam(Optimizer):

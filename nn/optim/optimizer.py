@@ -1,10 +1,12 @@
 """`Optimizer`: the base class shared by SGD, Adagrad, RMSprop, Adam and AdamW.
 
 A subclass gives its defaults, checks its hyper-parameters in `_validate(group)` and
-names its update rule: a plain function `rule(param, grad, state, **options)` that
-changes the numpy array `param` in place (never through Tensor ops, so nothing is
-recorded). Parameters are `Tensor`s (updated in place on `.data`) or scalar `Value`s
-(updated through a 0-d float64 array written back to `.data`).
+names its update rule: a plain function `rule(params, grads, states, **options)` that
+changes each numpy array of `params` in place (never through Tensor ops, so nothing is
+recorded). It is called once per parameter group with all of the group's parameters (the
+multi-tensor form), so the options are unpacked once per step, not once per parameter.
+Parameters are `Tensor`s (updated in place on `.data`) or scalar `Value`s (updated through a
+0-d float64 array written back to `.data`).
 """
 import copy
 import numbers
@@ -112,22 +114,28 @@ class Optimizer:
         if closure is not None:
             with enable_grad():
                 loss = closure()
-        rule = type(self).rule
+        rule, states = type(self).rule, self.state
         for group in self.param_groups:
-            options = {k: v for k, v in group.items() if k not in ("params", "initial_lr")}
+            arrays, grads, their_states, scalars = [], [], [], []
             for p in group["params"]:
                 g = p.grad
                 if g is None:
                     continue
-                state = self.state.get(p)
+                state = states.get(p)
                 if state is None:
-                    state = self.state[p] = {}
-                if isinstance(p, Value):
-                    data = np.array(p.data, dtype=np.float64)
-                    rule(data, np.array(g, dtype=np.float64), state, **options)
-                    p.data = float(data)
+                    state = states[p] = {}
+                their_states.append(state)
+                if isinstance(p, Value):  # through a 0-d float64 array, written back below
+                    scalars.append((p, np.array(p.data, dtype=np.float64)))
+                    arrays.append(scalars[-1][1])
+                    grads.append(np.array(g, dtype=np.float64))
                 else:
-                    rule(p.data, g.data, state, **options)
+                    arrays.append(p.data)
+                    grads.append(g.data)
+            if arrays:
+                rule(arrays, grads, their_states, **{k: v for k, v in group.items() if k not in ("params", "initial_lr")})
+            for p, data in scalars:
+                p.data = float(data)
         return loss
 
     def state_dict(self):

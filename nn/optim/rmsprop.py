@@ -6,8 +6,8 @@ from .optimizer import Optimizer, check, check_nonnegative
 __all__ = ["RMSprop", "rmsprop"]
 
 
-def rmsprop(param, grad, state, *, lr, alpha, eps, weight_decay, momentum, centered):
-    """One RMSProp step, in place on `param`:
+def rmsprop(params, grads, states, *, lr, alpha, eps, weight_decay, momentum, centered):
+    """One RMSProp step over a group's parameters, in place on each `param`:
 
         g = grad + weight_decay * param
         v = alpha * v + (1 - alpha) * g²
@@ -15,31 +15,32 @@ def rmsprop(param, grad, state, *, lr, alpha, eps, weight_decay, momentum, cente
         u = g / (√v̂ + eps)
         param -= lr * u,  or with momentum:  b = momentum * b + u;  param -= lr * b
     """
-    if not state:
-        state["step"] = 0
-        state["square_avg"] = np.zeros_like(param)
-        if momentum > 0:
-            state["momentum_buffer"] = np.zeros_like(param)
+    for param, grad, state in zip(params, grads, states):
+        if not state:
+            state["step"] = 0
+            state["square_avg"] = np.zeros_like(param)
+            if momentum > 0:
+                state["momentum_buffer"] = np.zeros_like(param)
+            if centered:
+                state["grad_avg"] = np.zeros_like(param)
+        state["step"] += 1
+        if weight_decay:
+            grad = grad + weight_decay * param
+        square_avg = state["square_avg"]
+        square_avg *= alpha
+        square_avg += (1 - alpha) * grad * grad
         if centered:
-            state["grad_avg"] = np.zeros_like(param)
-    state["step"] += 1
-    if weight_decay:
-        grad = grad + weight_decay * param
-    square_avg = state["square_avg"]
-    square_avg *= alpha
-    square_avg += (1 - alpha) * grad * grad
-    if centered:
-        grad_avg = state["grad_avg"]
-        grad_avg += (1 - alpha) * (grad - grad_avg)
-        update = grad / (np.sqrt(square_avg - grad_avg * grad_avg) + eps)
-    else:
-        update = grad / (np.sqrt(square_avg) + eps)
-    if momentum > 0:
-        buf = state["momentum_buffer"]
-        buf *= momentum
-        buf += update
-        update = buf
-    param -= lr * update
+            grad_avg = state["grad_avg"]
+            grad_avg += (1 - alpha) * (grad - grad_avg)
+            update = grad / (np.sqrt(square_avg - grad_avg * grad_avg) + eps)
+        else:
+            update = grad / (np.sqrt(square_avg) + eps)
+        if momentum > 0:
+            buf = state["momentum_buffer"]
+            buf *= momentum
+            buf += update
+            update = buf
+        param -= lr * update
 
 
 class RMSprop(Optimizer):

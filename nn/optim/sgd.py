@@ -6,26 +6,26 @@ from .optimizer import Optimizer, check, check_nonnegative
 __all__ = ["SGD", "sgd"]
 
 
-def sgd(param, grad, state, *, lr, momentum, dampening, weight_decay, nesterov):
-    """One SGD step, in place on `param` (PyTorch's form of momentum):
+def sgd(params, grads, states, *, lr, momentum, dampening, weight_decay, nesterov):
+    """One SGD step over a group's parameters, in place on each `param` (PyTorch's form of momentum):
 
         g = grad + weight_decay * param
         b = g  (first step),  b = momentum * b + (1 - dampening) * g  (later)
         d = g + momentum * b  if nesterov  else  b        (d = g without momentum)
         param -= lr * d
     """
-    if weight_decay:
-        grad = grad + weight_decay * param
-    if momentum:
-        buf = state.get("momentum_buffer")
-        if buf is None:
-            buf = state["momentum_buffer"] = np.array(grad)  # a copy, and an array even for 0-d grads
-        else:
-            buf *= momentum
-            buf += grad if dampening == 0 else (1 - dampening) * grad  # (1 - 0) * g is g: no new array
-        grad = grad + momentum * buf if nesterov else buf
-    param -= lr * grad
-
+    for param, grad, state in zip(params, grads, states):
+        if weight_decay:
+            grad = grad + weight_decay * param
+        if momentum:
+            buf = state.get("momentum_buffer")
+            if buf is None:
+                buf = state["momentum_buffer"] = np.array(grad)  # a copy, and an array even for 0-d grads
+            else:
+                buf *= momentum
+                buf += grad if dampening == 0 else (1 - dampening) * grad  # (1 - 0) * g is g: no new array
+            grad = grad + momentum * buf if nesterov else buf
+        param -= lr * grad
 
 class SGD(Optimizer):
     """`SGD(params, lr, momentum=0, dampening=0, weight_decay=0, nesterov=False)`."""
