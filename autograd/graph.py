@@ -78,9 +78,10 @@ def run_backward(roots, seeds, retain_graph=False, create_graph=False, capture=N
 
     Each node first receives its total gradient for this pass (via `node._accumulate(g)`,
     or into the returned dict when `capture` names the nodes wanted), then hands its
-    parents their share. Gradients of this pass are kept apart from `.grad`, so repeated
-    passes with `retain_graph=True` add up correctly. `replay=True` walks a graph that a backward() has
-    freed, using the functions it kept aside; it is for reading gradients (`capture`), as drawings do. `observer(node, parent, upstream,
+    parents their share; leaves receive theirs when the walk is done. Gradients of this pass
+    are kept apart from `.grad`, so repeated passes with `retain_graph=True` add up correctly.
+    `replay=True` walks a graph that a backward() has freed, using the functions it kept aside;
+    it is for reading gradients (`capture`), as drawings do. `observer(node, parent, upstream,
     contribution)`, when given, hears of every gradient handed from a node to a parent.
     """
     with collector_paused():
@@ -165,7 +166,7 @@ def _walk(roots, seeds, retain_graph, create_graph, capture, observer=None, repl
                 # can replay the pass and show every node's gradient (`replay=True`).
                 node._spent = fn
                 node._backward = _freed
-        if direct:  # what is left in `grads` is the leaves' (popped, so that a gradient nobody else holds is adopted)
+        if direct:  # what is left in `grads` is the leaves': popped, so a gradient nobody else holds is adopted
             popitem = grads.popitem
             while grads:
                 leaf, g = popitem()

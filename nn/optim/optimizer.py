@@ -133,7 +133,8 @@ class Optimizer:
                     arrays.append(p.data)
                     grads.append(g.data)
             if arrays:
-                rule(arrays, grads, their_states, **{k: v for k, v in group.items() if k not in ("params", "initial_lr")})
+                options = {k: v for k, v in group.items() if k not in ("params", "initial_lr")}
+                rule(arrays, grads, their_states, **options)
             for p, data in scalars:
                 p.data = float(data)
         return loss
