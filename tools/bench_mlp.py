@@ -164,7 +164,8 @@ def bench_b3(quick, optional):
 
     The contenders take turns epoch by epoch (a, b, c, a, b, c, ... within each training), and the
     median is over every epoch of every training: a burst of load from elsewhere on the machine
-    then lands on one epoch of each, not on a whole training of one."""
+    then lands on one epoch of each, not on a whole training of one. The cyclic collector runs
+    once before each training, outside the clock."""
     X, y = _digits()
     params = _init([64, 128, 64, 10])
     epochs = 1 if quick else 20

@@ -126,8 +126,9 @@ class Optimizer:
                     state = states[p] = {}
                 their_states.append(state)
                 if isinstance(p, Value):  # through a 0-d float64 array, written back below
-                    scalars.append((p, np.array(p.data, dtype=np.float64)))
-                    arrays.append(scalars[-1][1])
+                    data = np.array(p.data, dtype=np.float64)
+                    scalars.append((p, data))
+                    arrays.append(data)
                     grads.append(np.array(g, dtype=np.float64))
                 else:
                     arrays.append(p.data)
