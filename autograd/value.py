@@ -19,6 +19,7 @@ refers back to the node would form a cycle, kept until exit.
 import ctypes
 import math
 import numbers
+import sys
 
 from .graph import ANOMALY_THREADS, collector_paused, run_backward, scalar_backward
 
@@ -59,9 +60,9 @@ _alloc = object.__new__
 # Untracking costs 0.3 us a node: below this depth the collector costs less than that, because a
 # graph this small rarely sets off a full collection.
 DEEP = 20_000
-try:  # CPython's C API; elsewhere (PyPy) nodes stay with the collector
+if sys.implementation.name == "cpython":
     _untrack = ctypes.PYFUNCTYPE(None, ctypes.py_object)(("PyObject_GC_UnTrack", ctypes.pythonapi))
-except AttributeError:
+else:  # no C API to call: nodes stay with the collector
     DEEP = math.inf
 
 
