@@ -123,7 +123,8 @@ class Value:
 
     # The parents sit in two slots rather than a tuple: one object per node, not two, for Python's
     # cyclic garbage collector to scan again and again while a large graph is built.
-    __slots__ = ("data", "grad", "label", "requires_grad", "_a", "_b", "_backward", "_op", "_spent", "_depth", "__weakref__")
+    __slots__ = ("data", "grad", "label", "requires_grad", "_a", "_b", "_backward", "_op", "_spent", "_depth",
+                 "__weakref__")
     _stamp = math.inf  # Values are never changed in place: the walk never needs to inspect one
     _retains_grad = True  # every Value keeps its .grad, interior ones too (micrograd's convention)
 
