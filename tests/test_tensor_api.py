@@ -229,3 +229,14 @@ def test_star_import_keeps_python_builtins():
     import autograd
 
     assert autograd.sum(autograd.Tensor([1.0, 2.0])).item() == 3.0
+
+
+@pytest.mark.parametrize("perm", [(3, 1, 0, 2), (-1, 0, -3, 2), (1, 2, 3, 0), (0, 1, 2, 3)])
+def test_permute_sends_the_gradient_back_through_the_inverse_permutation(perm):
+    rng = np.random.default_rng(0)
+    x = Tensor(rng.standard_normal((2, 3, 4, 5)), requires_grad=True)
+    y = x.permute(*perm)
+    np.testing.assert_array_equal(y.data, np.transpose(x.data, perm))
+    w = rng.standard_normal(y.shape)
+    (y * Tensor(w)).sum().backward()
+    np.testing.assert_array_equal(x.grad.data, np.transpose(w, np.argsort([p % 4 for p in perm])))

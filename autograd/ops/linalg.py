@@ -2,6 +2,8 @@
 primitive; `dot`, `inner`, `outer`, `tensordot`, `kron`, `cross` and `matrix_power` are
 composed of it and of reshapes, so their gradients come for free. `einsum` is in `einsum.py`,
 inverses and determinants in `decomp.py`."""
+import math
+
 import numpy as np
 
 from ..tensor import Tensor, as_tensor, make
@@ -99,7 +101,7 @@ def tensordot(a, b, axes=2, dims=None):
                              f"axis {i} of a has {a.shape[i]} elements, axis {j} of b has {b.shape[j]}")
     free_a = [i for i in range(a.ndim) if i not in axes_a]
     free_b = [j for j in range(b.ndim) if j not in axes_b]
-    k = int(np.prod([a.shape[i] for i in axes_a]))
+    k = math.prod(a.shape[i] for i in axes_a)
     # Contracted axes moved together and flattened: one matrix product does the whole sum.
     a2 = reshape(permute(a, free_a + axes_a), (-1, k))
     b2 = reshape(permute(b, axes_b + free_b), (k, -1))

@@ -5,6 +5,7 @@ The backward of a reduction broadcasts the upstream gradient back over the reduc
 they return `(values, indices)` as PyTorch does, given `axis` the values only, as numpy does.
 """
 import builtins
+import math
 from collections import namedtuple
 
 import numpy as np
@@ -20,6 +21,8 @@ def normalize_axes(axis, ndim, op, dim=None):
         axis = dim
     if axis is None:
         return tuple(range(ndim))
+    if type(axis) is int and 0 <= axis < ndim:  # the common case, spared the checks below
+        return (axis,)
     axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
     out = []
     # A 0-d tensor accepts dim 0 and -1 (as PyTorch), which name no axis to reduce.
@@ -60,7 +63,7 @@ def sum(x, axis=None, keepdims=False, dim=None, keepdim=None):
 def mean(x, axis=None, keepdims=False, dim=None, keepdim=None):
     keepdims = keepdims or bool(keepdim)  # PyTorch's name
     axes = normalize_axes(axis, x.ndim, "mean", dim)
-    count = int(np.prod([x.shape[a] for a in axes]))
+    count = math.prod(x.shape[a] for a in axes)
     if count == 0:
         raise ValueError(f"mean: reduction over an empty axis of shape {x.shape}")
     return sum(x, axes, keepdims) * (1.0 / count)
@@ -114,7 +117,7 @@ def var(x, axis=None, keepdims=False, correction=None, dim=None, ddof=None, unbi
     correction = _correction(correction, ddof, unbiased, "var")
     keepdims = keepdims or bool(keepdim)
     axes = normalize_axes(axis, x.ndim, "var", dim)
-    count = int(np.prod([x.shape[a] for a in axes]))
+    count = math.prod(x.shape[a] for a in axes)
     if count - correction <= 0:
         raise ValueError(f"var: {count} elements are too few for correction={correction}")
     centered = x - mean(x, axes, keepdims=True)

@@ -37,10 +37,11 @@ def flatten(x, start_dim=0, end_dim=-1):
 
 def permute(x, *axes):
     """Dims reordered: `x.permute(2, 0, 1)`."""
-    axes = _shape_arg(axes)
-    if sorted(a % max(x.ndim, 1) for a in axes) != list(range(x.ndim)):
-        raise ValueError(f"permute: {axes} is not a permutation of the {x.ndim} dims of shape {x.shape}")
-    inverse = tuple(np.argsort([a % x.ndim for a in axes]))
+    axes, n = _shape_arg(axes), x.data.ndim
+    dims = [a % max(n, 1) for a in axes]
+    if sorted(dims) != list(range(n)):
+        raise ValueError(f"permute: {axes} is not a permutation of the {n} dims of shape {x.shape}")
+    inverse = tuple(sorted(range(n), key=dims.__getitem__))  # where each dim went (np.argsort: 5x slower)
 
     @saves()
     def backward(g, out, x):
