@@ -15,7 +15,7 @@ import sys
 
 import numpy as np
 
-from .graph import ANOMALY_THREADS, CLOCK, NO_GRAD_THREADS, check_forward, run_backward
+from .graph import ANOMALY_THREADS, CLOCK, NO_GRAD_THREADS, _ndarray, check_forward, run_backward
 from .graph import _state as _grad_mode  # the thread's switches, read directly on the hot path
 from .scope import SCOPES
 
@@ -283,8 +283,10 @@ _alloc = object.__new__
 def make(data, parents, backward, op):
     """A new Tensor holding `data`; it joins the graph if recording and any parent requires grad."""
     # One statement per slot and no __init__ call, as in Value's `_new`: this runs for every op.
+    if type(data) is not _ndarray:
+        data = np.asarray(data)
     out = _alloc(Tensor)
-    out.data = data if type(data) is np.ndarray else np.asarray(data)
+    out.data = data
     out.grad = None
     out._op = op
     out._retains_grad = False
@@ -293,7 +295,7 @@ def make(data, parents, backward, op):
     out._stamp = CLOCK[0]
     # A result that views a parent's memory (reshape, transpose, basic indexing) shares its
     # version counter, so an in-place change through either is seen by both.
-    out._base = None if out.data.base is None else _viewed(out.data, parents)
+    out._base = None if data.base is None else _viewed(data, parents)
     if ANOMALY_THREADS[0] and _grad_mode.anomaly:
         check_forward(out, parents)
     if not NO_GRAD_THREADS or _grad_mode.enabled:  # is_grad_enabled(), inlined

@@ -7,6 +7,7 @@ import pytest
 
 import autograd
 from autograd import Tensor, enable_grad, grad, no_grad
+from autograd.graph import run_backward
 
 
 def test_dtype_rules():
@@ -240,3 +241,22 @@ def test_permute_sends_the_gradient_back_through_the_inverse_permutation(perm):
     w = rng.standard_normal(y.shape)
     (y * Tensor(w)).sum().backward()
     np.testing.assert_array_equal(x.grad.data, np.transpose(w, np.argsort([p % 4 for p in perm])))
+
+
+def test_the_walk_fits_each_gradient_to_its_input_shape_and_dtype():
+    a = Tensor(np.arange(3, dtype=np.float32).reshape(3, 1), requires_grad=True)
+    b = Tensor(np.linspace(1.0, 2.0, 4).reshape(1, 4), requires_grad=True)  # float64: the product is float64
+    c = Tensor(np.full(4, 0.5, dtype=np.float32), requires_grad=True)
+    ga, gb, gc = grad(((a * b) * c).sum(), [a, b, c], retain_graph=True)  # as the walk hands them over
+    assert [(g.dtype, g.shape) for g in (ga, gb, gc)] == [(np.float32, (3, 1)), (np.float64, (1, 4)), (np.float32, (4,))]
+    ((a * b) * c).sum().backward()
+    assert (a.grad.dtype, a.grad.shape) == (np.float32, (3, 1))
+    np.testing.assert_allclose(a.grad.data, np.full((3, 1), (b.data * c.data).sum()), rtol=1e-6)
+    assert (b.grad.dtype, b.grad.shape) == (np.float64, (1, 4))
+    np.testing.assert_allclose(b.grad.data, a.data.sum() * c.data[None, :])
+    assert (c.grad.dtype, c.grad.shape) == (np.float32, (4,))
+    np.testing.assert_allclose(c.grad.data, (a.data * b.data).sum(0), rtol=1e-6)
+    d = Tensor(np.full(4, 3.0))  # float64, the same shape as c: a cast without un-broadcasting
+    y, handed = (c * d).sum(), {}
+    run_backward([y], [np.ones((), y.dtype)], observer=lambda node, p, up, g: handed.setdefault(id(p), g.dtype))
+    assert handed[id(c)] == np.float32
