@@ -3,8 +3,9 @@ from . import _conflict  # noqa: F401  (first: refuses to run mixed with HIPS au
 from .graph import (
     detect_anomaly, enable_grad, is_anomaly_enabled, is_grad_enabled, no_grad, set_detect_anomaly, toposort,
 )
+from .formulas import unbroadcast
 from .scope import scope
-from .tensor import Tensor, from_numpy, tensor, unbroadcast
+from .tensor import Tensor, from_numpy, tensor
 from .value import Value
 from numpy import bool_, float16, float32, float64, int8, int16, int32, int64, uint8  # dtypes: autograd.float32
 from .functional import grad

@@ -16,7 +16,8 @@ import numpy as np
 
 from .graph import CLOCK, is_grad_enabled, no_grad
 from .ops.shape import _index, getitem
-from .tensor import Tensor, _alloc, as_tensor, make, saves
+from .formulas import saves
+from .tensor import Tensor, _alloc, as_tensor, make
 
 __all__ = ["apply", "check", "setitem"]
 

@@ -3,12 +3,12 @@
 Ops live in `autograd/ops/` (grouped by kind) and are attached as methods at import.
 Every op is `make(result, parents, backward, name)`, where
 `backward(g, out, *inputs)` returns one gradient per input; the graph walker
-un-broadcasts each gradient to its input's shape and dtype (`unbroadcast`, the one place).
+un-broadcasts each gradient to its input's shape and dtype (`formulas.unbroadcast`, the one place).
 The backward contract: `backward(g, out, *inputs)` gets numpy arrays on the fast path and
 Tensors under `create_graph=True` (for gradients of gradients), and is written with numpy
 operators, ufuncs and functions, which `Tensor` implements, plus the few `dual` functions for
 what numpy lacks; so one formula serves both, and no op asks which it was given.
-`@saves(...)` names the values a backward reads, for the in-place checks.
+`@saves(...)` (in `formulas.py`) names the values a backward reads, for the in-place checks.
 """
 import numbers
 import sys
@@ -17,9 +17,10 @@ import numpy as np
 
 from .graph import ANOMALY_THREADS, CLOCK, NO_GRAD_THREADS, _ndarray, check_forward, run_backward
 from .graph import _state as _grad_mode  # the thread's switches, read directly on the hot path
+from .formulas import unbroadcast
 from .scope import SCOPES
 
-__all__ = ["Tensor", "tensor", "from_numpy", "make", "as_tensor", "saves", "dual", "unbroadcast"]
+__all__ = ["Tensor", "tensor", "from_numpy", "make", "as_tensor", "dual"]
 
 
 def _to_array(data, dtype):
@@ -361,20 +362,6 @@ def from_numpy(array):
     return _plain(array)
 
 
-def saves(*positions):
-    """Declare which values a backward function reads: 0 is the op's output, 1.. its inputs.
-
-    A backward function without this mark is taken to read them all. Only the values it reads
-    are checked for in-place changes before it runs, so that `y = x + 1; x += 1` stays legal
-    while `y = x.exp(); y += 1` cannot silently break exp's backward, as in PyTorch.
-    """
-    def mark(fn):
-        fn.saves = positions
-        return fn
-
-    return mark
-
-
 def as_tensor(x, like=None, op="op"):
     """`x` as a Tensor; Python numbers take `like`'s floating dtype so float32 stays float32."""
     if isinstance(x, Tensor):
@@ -396,18 +383,3 @@ def as_tensor(x, like=None, op="op"):
         return Tensor(x)
     except TypeError as e:
         raise TypeError(f"{op}: expected a Tensor, array or number, got {type(x).__name__}") from e
-
-
-def unbroadcast(g, shape):
-    """Sum `g` over the axes that broadcasting added or stretched, giving `shape`."""
-    extra = g.ndim - len(shape)
-    if extra < 0:
-        raise ValueError(f"gradient of shape {g.shape} cannot be reduced to shape {shape}")
-    axes = tuple(range(extra)) + tuple(i + extra for i, n in enumerate(shape) if n == 1 and g.shape[i + extra] != 1)
-    if axes:
-        g = g.sum(axis=axes, keepdims=True)
-    if extra:
-        g = g.reshape(shape)
-    if g.shape != shape:
-        raise ValueError(f"gradient of shape {g.shape} does not match shape {shape}")
-    return g

@@ -57,7 +57,7 @@ def _wrap(op, other):
 
 _alloc = object.__new__
 
-# Untracking costs 0.2 us a node: below this depth the collector costs less than that, because a
+# Untracking costs about 0.4 us a node: below this depth the collector costs less than that, because a
 # graph this small rarely sets off a full collection.
 DEEP = 20_000
 if sys.implementation.name == "cpython":

@@ -8,7 +8,8 @@ import math
 
 import numpy as np
 
-from ..tensor import Tensor, dual, make, saves
+from ..formulas import saves
+from ..tensor import Tensor, dual, make
 from .elementwise import _sigmoid_array, sigmoid, tanh, where
 from .shape import split
 

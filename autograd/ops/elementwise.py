@@ -7,7 +7,8 @@ maximum/minimum split it equally on ties. Activation functions are in `activatio
 """
 import numpy as np
 
-from ..tensor import Tensor, as_tensor, make, saves
+from ..formulas import saves
+from ..tensor import Tensor, as_tensor, make
 
 
 

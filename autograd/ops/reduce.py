@@ -10,7 +10,8 @@ from collections import namedtuple
 
 import numpy as np
 
-from ..tensor import Tensor, dual, make, saves
+from ..formulas import saves
+from ..tensor import Tensor, dual, make
 
 
 def normalize_axes(axis, ndim, op, dim=None):

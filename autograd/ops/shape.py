@@ -1,7 +1,8 @@
 """Shape ops: views, joins and indexing. Each backward undoes the forward's rearrangement."""
 import numpy as np
 
-from ..tensor import Tensor, as_tensor, dual, make, saves
+from ..formulas import saves
+from ..tensor import Tensor, as_tensor, dual, make
 from .reduce import normalize_axes
 
 

@@ -1,0 +1,31 @@
+"""What backward formulas lean on, apart from the Tensor: `saves`, which values a backward reads,
+and `unbroadcast`, a gradient summed back to its input's shape (the walk's one place for it)."""
+
+
+def saves(*positions):
+    """Declare which values a backward function reads: 0 is the op's output, 1.. its inputs.
+
+    A backward function without this mark is taken to read them all. Only the values it reads
+    are checked for in-place changes before it runs, so that `y = x + 1; x += 1` stays legal
+    while `y = x.exp(); y += 1` cannot silently break exp's backward, as in PyTorch.
+    """
+    def mark(fn):
+        fn.saves = positions
+        return fn
+
+    return mark
+
+
+def unbroadcast(g, shape):
+    """Sum `g` over the axes that broadcasting added or stretched, giving `shape`."""
+    extra = g.ndim - len(shape)
+    if extra < 0:
+        raise ValueError(f"gradient of shape {g.shape} cannot be reduced to shape {shape}")
+    axes = tuple(range(extra)) + tuple(i + extra for i, n in enumerate(shape) if n == 1 and g.shape[i + extra] != 1)
+    if axes:
+        g = g.sum(axis=axes, keepdims=True)
+    if extra:
+        g = g.reshape(shape)
+    if g.shape != shape:
+        raise ValueError(f"gradient of shape {g.shape} does not match shape {shape}")
+    return g
