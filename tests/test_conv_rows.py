@@ -6,7 +6,7 @@ for every choice of inputs that require grad."""
 import numpy as np
 import pytest
 
-from autograd import Tensor, from_numpy, grad
+from autograd import Tensor, blas, from_numpy, grad
 from autograd.ops import conv as C, conv_layout
 from nn import functional as F
 
@@ -53,7 +53,7 @@ def test_rows_give_the_numbers_of_the_columns(x_shape, w_shape, kwargs, dtype, m
 
 
 def test_without_scipy_one_group_takes_the_columns_and_depthwise_the_rows(monkeypatch):
-    monkeypatch.setattr(conv_layout, "_GEMM", {})  # as blas_gemm() finds when scipy is missing
+    monkeypatch.setitem(blas._LOADED, "gemm", {})  # as routines("gemm") finds when scipy is missing
     calls = []
     monkeypatch.setattr(C, "_rows_conv", lambda *a, f=C._rows_conv: calls.append(a[2].groups) or f(*a))
     x = Tensor(np.ones((1, 4, 6, 6)), requires_grad=True)

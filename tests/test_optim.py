@@ -182,3 +182,23 @@ def test_adagrad_by_hand():
         (w * 3.0).backward()
         opt.step()
         assert w.item() == pytest.approx(expected, abs=1e-9)
+
+
+@pytest.mark.parametrize("options", [dict(lr=0.1), dict(lr=0.05, momentum=0.9)], ids=["plain", "momentum"])
+def test_sgd_float32_steps_equal_torch_bit_for_bit(options):
+    # PyTorch rounds param - lr * d once; two roundings would differ from it in about one element in ten.
+    torch = pytest.importorskip("torch")
+    r = np.random.default_rng(3)
+    start = [r.standard_normal(s).astype(np.float32) for s in [(64, 32), (32,), (1, 5)]]
+    grads = [[r.standard_normal(a.shape).astype(np.float32) for a in start] for _ in range(3)]
+    params = [Tensor(a.copy(), requires_grad=True) for a in start]
+    tparams = [torch.tensor(a, requires_grad=True) for a in start]
+    opt, topt = optim.SGD(params, **options), torch.optim.SGD(tparams, **options)
+    for gs in grads:
+        for p, tp, g in zip(params, tparams, gs):
+            p.grad, tp.grad = Tensor(g.copy()), torch.tensor(g)
+        opt.step()
+        topt.step()
+    for p, tp, a in zip(params, tparams, start):
+        assert not np.array_equal(p.data, a)
+        np.testing.assert_array_equal(p.data, tp.detach().numpy())

@@ -192,7 +192,9 @@ def test_module_parameters_are_optimized():
     opt = optim.SGD(layer.parameters(), lr=0.1)  # a generator, as Module.parameters() returns
     x = Tensor(np.array([[1.0, 2.0, 3.0], [0.5, -1.0, 2.0]], dtype=params[0].dtype))
     ((layer(x) - 1.0) ** 2).mean().backward()
-    expected = [p.data - 0.1 * p.grad.data for p in params]
+    # p - lr * grad rounded once to float32, as PyTorch's step rounds it (lr * grad is exact in float64)
+    lr = float(np.float32(0.1))
+    expected = [(p.data.astype(np.float64) - lr * p.grad.data.astype(np.float64)).astype(np.float32) for p in params]
     opt.step()
     for p, e in zip(params, expected):
         np.testing.assert_array_equal(p.data, e)

@@ -12,7 +12,7 @@ import time
 import numpy as np
 
 from autograd import Tensor
-from autograd.ops.conv_layout import blas_gemm
+from autograd.blas import routines
 
 from .bench_common import _close, _interleaved, _optional
 from .bench_conv import bench_b6
@@ -91,7 +91,7 @@ def bench_b5(quick):
 
 BENCHMARKS = {"B1": bench_b1, "B2": bench_b2,
               "B3": lambda quick: bench_b3(quick, _optional),
-              "B4": lambda quick: bench_b4(quick, _interleaved, _optional), "B5": bench_b5,
+              "B4": lambda quick: bench_b4(quick, _optional), "B5": bench_b5,
               "B6": lambda quick: bench_b6(quick, _interleaved, _optional)}
 
 
@@ -146,7 +146,7 @@ def run(args):
     torch = _optional("torch")
     if torch is not None:
         torch.set_num_threads(args.threads)
-    blas_gemm()  # load scipy's BLAS now: threadpoolctl limits only the libraries already loaded
+    routines("gemm")  # load scipy's BLAS now: threadpoolctl limits only the libraries already loaded
     tpc = _optional("threadpoolctl")
     limits = tpc.threadpool_limits(args.threads) if tpc is not None else None
     try:

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.lib.stride_tricks import as_strided, sliding_window_view
 
+from ..blas import routines
+
 
 @dataclass(frozen=True)
 class Geometry:
@@ -145,34 +147,17 @@ def _from_positions(y, geo):
 # beta = 1), or for depthwise one elementwise product: no im2col copy and no col2im temporaries.
 # Rows whose window wraps past a row end or a sample's end are computed and dropped, as in the
 # wide columns; their gradients are zeros.
-_GEMM = None
-
-
-def blas_gemm():
-    """scipy's gemm for float32 and float64, imported at the first convolution (scipy.linalg takes
-    a fifth of a second to import). scipy comes with scikit-learn; without it, {} (columns only)."""
-    global _GEMM
-    if _GEMM is None:
-        try:
-            from scipy.linalg.blas import dgemm, sgemm
-
-            _GEMM = {np.dtype(np.float32): sgemm, np.dtype(np.float64): dgemm}
-        except ImportError:
-            _GEMM = {}
-    return _GEMM
-
-
 def _by_rows(geo, a, b, c, o):
     """Whether the rows layout serves arrays `a` and `b` of a convolution from c to o channels: stride 1,
     one dtype, and one group (products by scipy's BLAS) or a group per channel (depthwise: elementwise)."""
     if any(s != 1 for s in geo.stride) or a.dtype != b.dtype or not (a.size and b.size):
         return False
-    return a.dtype in blas_gemm() if geo.groups == 1 else geo.groups == c == o and a.dtype.kind == "f"
+    return a.dtype in routines("gemm") if geo.groups == 1 else geo.groups == c == o and a.dtype.kind == "f"
 
 
 def _gemm_into(c, a, b, trans_b=0):
     """c += a @ op(b), with BLAS adding into `c` itself (an F-ordered view of C-ordered rows)."""
-    r = _GEMM[c.dtype](1.0, a, b, beta=1.0, c=c, trans_b=trans_b, overwrite_c=1)
+    r = routines("gemm")[c.dtype](1.0, a, b, beta=1.0, c=c, trans_b=trans_b, overwrite_c=1)
     if r is not c:  # BLAS was handed a copy: put the sum back
         c[...] = r
 

@@ -1,6 +1,8 @@
 """AdaGrad: per-coordinate step sizes shrinking with the sum of squared gradients."""
 import numpy as np
 
+from autograd.blas import axpy_
+
 from .optimizer import Optimizer, check_nonnegative
 
 __all__ = ["Adagrad", "adagrad"]
@@ -22,7 +24,7 @@ def adagrad(params, grads, states, *, lr, lr_decay, weight_decay, initial_accumu
             grad = grad + weight_decay * param
         clr = lr / (1 + (state["step"] - 1) * lr_decay)
         state["sum"] += grad * grad
-        param -= clr * grad / (np.sqrt(state["sum"]) + eps)
+        axpy_(param, -clr, grad / (np.sqrt(state["sum"]) + eps))
 
 
 class Adagrad(Optimizer):

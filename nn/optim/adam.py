@@ -3,6 +3,8 @@ import math
 
 import numpy as np
 
+from autograd.blas import axpy_
+
 from .optimizer import Optimizer, check, check_nonnegative, is_number
 
 __all__ = ["Adam", "AdamW", "adam"]
@@ -38,7 +40,7 @@ def adam(params, grads, states, *, lr, betas, eps, weight_decay, amsgrad, decoup
         if amsgrad:
             v = np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
         denom = np.sqrt(v) / math.sqrt(1 - beta2**t) + eps
-        param -= lr / (1 - beta1**t) * m / denom
+        axpy_(param, -lr / (1 - beta1**t), m / denom)
 
 
 class Adam(Optimizer):

@@ -1,6 +1,8 @@
 """RMSProp: divide by a running root-mean-square of the gradients."""
 import numpy as np
 
+from autograd.blas import axpy_
+
 from .optimizer import Optimizer, check, check_nonnegative
 
 __all__ = ["RMSprop", "rmsprop"]
@@ -40,7 +42,7 @@ def rmsprop(params, grads, states, *, lr, alpha, eps, weight_decay, momentum, ce
             buf *= momentum
             buf += update
             update = buf
-        param -= lr * update
+        axpy_(param, -lr, update)
 
 
 class RMSprop(Optimizer):

@@ -1,6 +1,8 @@
 """Stochastic gradient descent, with momentum, dampening, Nesterov and weight decay."""
 import numpy as np
 
+from autograd.blas import axpy_
+
 from .optimizer import Optimizer, check, check_nonnegative
 
 __all__ = ["SGD", "sgd"]
@@ -25,7 +27,7 @@ def sgd(params, grads, states, *, lr, momentum, dampening, weight_decay, nestero
                 buf *= momentum
                 buf += grad if dampening == 0 else (1 - dampening) * grad  # (1 - 0) * g is g: no new array
             grad = grad + momentum * buf if nesterov else buf
-        param -= lr * grad
+        axpy_(param, -lr, grad)  # param -= lr * grad, in one pass
 
 class SGD(Optimizer):
     """`SGD(params, lr, momentum=0, dampening=0, weight_decay=0, nesterov=False)`."""
