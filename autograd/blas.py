@@ -34,8 +34,10 @@ def axpy_(y, a, x):
     weight. OpenBLAS fuses the multiply and add (one rounding, as PyTorch's CPU kernels do); a 0-d
     array, a scalar `Value`'s stand-in, takes numpy's two roundings, as a hand update of floats does."""
     f = routines("axpy").get(y.dtype)
-    if (f is not None and y.ndim and y.size and x.dtype == y.dtype and x.shape == y.shape and y.flags.c_contiguous
-            and y.flags.writeable and x.flags.c_contiguous):
-        f(x.reshape(-1), y.reshape(-1), a=a)  # 1-d views of the same memory: axpy writes into y
-    else:
-        y += a * x
+    if f is not None and y.ndim and x.shape == y.shape and x.dtype == y.dtype:
+        flags = y.flags
+        if flags.c_contiguous and flags.writeable and y.size:
+            # y.reshape is a view of y, which axpy writes into; x.reshape copies x only if x is strided.
+            f(x.reshape(-1), y.reshape(-1), y.size, a)
+            return
+    y += a * x
