@@ -14,8 +14,11 @@ of the chain rule, in the order the walk makes them: the step-by-step explanatio
 renderer's step-through are built from these reports, not from walks of their own.
 """
 import gc
+import itertools
+import math
 import os
 import threading
+from operator import attrgetter
 
 import numpy as np
 
@@ -59,6 +62,34 @@ def toposort(roots, leaves=True):
         else:
             emit(node)
     return order
+
+
+def creation_order(roots, leaves=True):
+    """`toposort` for a graph of Tensors, in the order its nodes were made (see `TICK`).
+
+    A node is made after its inputs, so sorting by stamp is a topological order: the search
+    needs no order of its own (each node is visited once, without the markers of the
+    depth-first search), and one sort in C orders what it found. Parents are reached as in
+    `toposort`, so both find the same nodes. The same order as PyTorch's engine, which runs
+    nodes by sequence number.
+    """
+    if roots[0]._stamp == math.inf:  # Values, never changed in place, carry no stamps
+        return toposort(roots, leaves)
+    order = list(dict.fromkeys(roots))
+    seen = set(order)
+    see, emit, now = seen.add, order.append, CLOCK[0]
+    for node in order:  # grows while it is read: the list is the queue
+        if node._stamp < now:  # made before an in-place change: its inputs may have new histories
+            node._resolve_parents()
+        for p in node._parents:
+            if p.requires_grad and p not in seen and (leaves or p._backward is not None):
+                see(p)
+                emit(p)
+    order.sort(key=_STAMP)
+    return order
+
+
+_STAMP = attrgetter("_stamp")
 
 
 class GraphFreedError(RuntimeError):
@@ -106,7 +137,8 @@ def _walk(roots, seeds, retain_graph, create_graph, capture, observer=None, repl
     # Without capture or observer, the leaves need no place in the order: their gradients add up in
     # `grads` as any node's do, and each leaf receives its total once the walk is done.
     direct = capture is None and observer is None
-    order = toposort(roots, leaves=not direct)
+    # Drawings and explanations hear of each step (observer, capture) in `toposort`'s order.
+    order = (creation_order if direct else toposort)(roots, leaves=not direct)
     if not replay:  # a plain loop: any() over a generator costs a frame resumption per node
         for n in order:
             if n._backward is _freed:
@@ -308,8 +340,12 @@ def enable_grad():
     return _GradMode(True)
 
 
-# Counts in-place changes to any tensor. A node remembers the count at its creation, so the walk
-# inspects a node for stale saved values only when something changed in place after it was made.
+# One clock for two things: each node of a tensor graph takes the next tick when it is made (its
+# `_stamp`), and so does each in-place change (`CLOCK[0]` holds the last one). A node's stamp then
+# orders it after its inputs (`creation_order`), and the walk inspects a node for stale saved
+# values only when something changed in place after it was made (its stamp is below `CLOCK[0]`).
+# A leaf takes the clock as it stands, not a tick: it needs no order of its own.
+TICK = itertools.count(1).__next__
 CLOCK = [0]
 
 

@@ -14,7 +14,7 @@ A leaf that requires grad cannot be changed in place while recording (PyTorch's 
 """
 import numpy as np
 
-from .graph import CLOCK, is_grad_enabled, no_grad
+from .graph import CLOCK, TICK, is_grad_enabled, no_grad
 from .ops.shape import _index, getitem
 from .formulas import saves
 from .tensor import Tensor, _alloc, as_tensor, make
@@ -34,7 +34,7 @@ def _rclock(t):
 
 def _bump(t):
     """Record an in-place change of `t`'s memory (seen by every view of it)."""
-    CLOCK[0] += 1
+    CLOCK[0] = TICK()
     root = _root(t)
     root._vc = getattr(root, "_vc", 0) + 1
     root._mclock = CLOCK[0]
@@ -123,7 +123,9 @@ def _rebase(t, result, op, old):
     node stood for `t` until when, so that their gradients reach `old` (see `resolve`)."""
     t._parents, t._backward, t._op = result._parents, result._backward, op
     t.requires_grad = result.requires_grad
-    t._stamp = t._rclock = CLOCK[0]
+    # Nodes made until the change see `old`. `t` is made anew now: after everything its new history
+    # reads (`result`'s inputs), which the walk's creation order needs.
+    t._rclock, t._stamp = CLOCK[0], TICK()
     t._history = getattr(t, "_history", ()) + ((CLOCK[0], old),)
 
 

@@ -15,7 +15,7 @@ import sys
 
 import numpy as np
 
-from .graph import ANOMALY_THREADS, CLOCK, NO_GRAD_THREADS, _ndarray, check_forward, run_backward
+from .graph import ANOMALY_THREADS, CLOCK, NO_GRAD_THREADS, TICK, _ndarray, check_forward, run_backward
 from .graph import _state as _grad_mode  # the thread's switches, read directly on the hot path
 from .formulas import unbroadcast
 from .scope import SCOPES
@@ -47,7 +47,7 @@ class Tensor:
     """
 
     # `_base`: the tensor whose memory this one views (None if it owns its memory); `_stamp`: the
-    # clock (count of in-place changes so far) when this node was made. Set only by in-place ops
+    # clock when this node was made (see `graph.TICK`). Set only by in-place ops
     # (see `inplace.py`), and read with a default where unset, so creating a tensor costs nothing
     # for them: `_vc` and `_mclock`, how many in-place changes a tensor's memory had and the clock
     # of the last one; `_rclock`, the clock when an in-place op gave the tensor a new history.
@@ -293,7 +293,7 @@ def make(data, parents, backward, op):
     out._retains_grad = False
     out.name = ""
     out._scope = SCOPES[-1] if SCOPES else None
-    out._stamp = CLOCK[0]
+    out._stamp = TICK()
     # A result that views a parent's memory (reshape, transpose, basic indexing) shares its
     # version counter, so an in-place change through either is seen by both.
     out._base = None if data.base is None else _viewed(data, parents)
