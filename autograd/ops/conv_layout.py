@@ -6,6 +6,7 @@ for stride 1 with one group (scipy's BLAS adding into the result) or one group p
 (elementwise products), where each kernel offset's window is a contiguous block of rows.
 `conv.py` builds the convolution and its gradients on these.
 """
+import functools
 import sys
 from dataclasses import dataclass
 
@@ -93,11 +94,14 @@ def _padded_strides(geo):
     return np.cumprod((1,) + geo.padded[:0:-1])[::-1]
 
 
+@functools.lru_cache(maxsize=64)  # asked for four times by a convolution and its gradients, 0.15 ms each
 def _flat_offsets(geo):
-    """Each kernel offset's start in the flattened padded input, and the run length L."""
+    """Each kernel offset's start in the flattened padded input (read-only), and the run length L."""
     pstrides = _padded_strides(geo)
     grid = np.stack(np.meshgrid(*[np.arange(k) * d for k, d in zip(geo.kernel, geo.dilation)], indexing="ij"))
-    return np.tensordot(pstrides, grid, axes=(0, 0)).ravel(), geo.out[0] * int(pstrides[0])
+    starts = np.tensordot(pstrides, grid, axes=(0, 0)).ravel()
+    starts.flags.writeable = False
+    return starts, geo.out[0] * int(pstrides[0])
 
 
 def _flat_padded(n, c, geo, dtype):
@@ -204,9 +208,10 @@ def _grad_rows(gy, geo):
 
 
 def _taps(w, transpose=False):
-    """w (o, c, *kernel) as one F-ordered (o, c) matrix per kernel offset ((c, o) if `transpose`)."""
+    """w (o, c, *kernel) as one F-ordered (o, c) matrix per kernel offset ((c, o) if `transpose`),
+    all from one copy."""
     taps = w.reshape(w.shape[0], w.shape[1], -1)
-    return [np.asfortranarray(taps[:, :, k].T if transpose else taps[:, :, k]) for k in range(taps.shape[2])]
+    return list(np.ascontiguousarray(taps.transpose(2, 0, 1) if transpose else taps.transpose(2, 1, 0)).transpose(0, 2, 1))
 
 
 # Each product runs over blocks of rows: a block's slice of the result stays in cache across the
