@@ -1,8 +1,7 @@
 """chainrule's autodiff engine: scalar `Value`, n-d `Tensor`, one graph walker."""
 from . import _conflict  # noqa: F401  (first: refuses to run mixed with HIPS autograd, same import name)
-from .graph import (
-    detect_anomaly, enable_grad, is_anomaly_enabled, is_grad_enabled, no_grad, set_detect_anomaly, toposort,
-)
+from .graph import toposort
+from .modes import detect_anomaly, enable_grad, is_anomaly_enabled, is_grad_enabled, no_grad, set_detect_anomaly
 from .formulas import unbroadcast
 from .scope import scope
 from .tensor import Tensor, from_numpy, tensor

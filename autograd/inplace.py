@@ -14,7 +14,8 @@ A leaf that requires grad cannot be changed in place while recording (PyTorch's 
 """
 import numpy as np
 
-from .graph import CLOCK, TICK, is_grad_enabled, no_grad
+from .graph import CLOCK, TICK
+from .modes import is_grad_enabled, no_grad
 from .ops.shape import _index, getitem
 from .formulas import saves
 from .tensor import Tensor, _alloc, as_tensor, make

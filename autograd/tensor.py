@@ -15,8 +15,9 @@ import sys
 
 import numpy as np
 
-from .graph import ANOMALY_THREADS, CLOCK, NO_GRAD_THREADS, TICK, _ndarray, check_forward, run_backward
-from .graph import _state as _grad_mode  # the thread's switches, read directly on the hot path
+from .graph import CLOCK, TICK, _ndarray, run_backward
+from .modes import ANOMALY_THREADS, NO_GRAD_THREADS, check_forward
+from .modes import _state as _grad_mode  # the thread's switches, read directly on the hot path
 from .formulas import unbroadcast
 from .scope import SCOPES
 

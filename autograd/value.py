@@ -21,7 +21,8 @@ import math
 import numbers
 import sys
 
-from .graph import ANOMALY_THREADS, collector_paused, run_backward, scalar_backward
+from .graph import collector_paused, run_backward, scalar_backward
+from .modes import ANOMALY_THREADS
 
 __all__ = ["Value"]
 

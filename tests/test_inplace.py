@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 import autograd as ag
 import nn
 from autograd import Tensor, no_grad
+from autograd.graph import creation_order, toposort
 
 try:
     import torch
@@ -163,7 +164,8 @@ def test_programs_without_torch_behave_as_documented():
 STEPS = [
     "y = y * w", "y = y + w", "y = y.exp()", "y = y.tanh()", "y = y.sigmoid()", "y = y * 0.5",
     "y += w", "y *= w", "y -= 0.25", "y /= 2.0", "y.mul_(w)", "y.add_(w)", "y.clamp_(-0.5, 0.5)",
-    "y[0] = w[1] * 2", "y[1] = 0.5", "y[2] += w[0]", "v = y[1:]; v *= w[:2]", "v = y[1:]; v *= w[:2]; keep.append(v.sum() * w)", "keep.append(y * 1.0)",
+    "y[0] = w[1] * 2", "y[1] = 0.5", "y[2] += w[0]", "v = y[1:]; v *= w[:2]",
+    "v = y[1:]; v *= w[:2]; keep.append(v.sum() * w)", "keep.append(y * 1.0)",
     "keep.append(y.exp())", "keep.append(y + 1.0)", "y = y * keep[-1] if keep else y",
     "d = y.detach(); d.mul_(2.0)", "y = y[1:].sum() * w + y", "y = y.sum() + y * w",
 ]
@@ -222,8 +224,6 @@ def test_optimizers_and_init_update_parameters_in_place_without_errors():
 def test_creation_order_is_a_topological_order_after_in_place_changes(steps):
     """The backward pass orders a tensor graph by the nodes' stamps: in-place changes give a
     tensor a new history, and must leave it stamped after everything that history reads."""
-    from autograd.graph import creation_order, toposort
-
     a = ag.tensor([0.3, -0.6, 0.9], dtype=np.float64, requires_grad=True)
     w = ag.tensor([1.1, 0.4, -0.7], dtype=np.float64, requires_grad=True)
     ns = {"a": a, "w": w, "y": a * 1.0, "keep": []}

@@ -211,7 +211,8 @@ def _taps(w, transpose=False):
     """w (o, c, *kernel) as one F-ordered (o, c) matrix per kernel offset ((c, o) if `transpose`),
     all from one copy."""
     taps = w.reshape(w.shape[0], w.shape[1], -1)
-    return list(np.ascontiguousarray(taps.transpose(2, 0, 1) if transpose else taps.transpose(2, 1, 0)).transpose(0, 2, 1))
+    stacked = np.ascontiguousarray(taps.transpose(2, 0, 1) if transpose else taps.transpose(2, 1, 0))
+    return list(stacked.transpose(0, 2, 1))
 
 
 # Each product runs over blocks of rows: a block's slice of the result stays in cache across the

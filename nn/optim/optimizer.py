@@ -14,7 +14,7 @@ import numbers
 import numpy as np
 
 from autograd import Tensor, Value
-from autograd.graph import enable_grad
+from autograd.modes import enable_grad
 
 __all__ = ["Optimizer"]
 
