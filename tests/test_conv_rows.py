@@ -14,6 +14,8 @@ CASES = [  # (input shape, weight shape, kwargs); each has more rows than one bl
     ((3, 2, 20, 21), (5, 2, 3, 3), dict(padding=1)),
     ((2, 3, 19, 17), (4, 3, 3, 2), dict(padding=((2, 0), (1, 3)), dilation=(2, 1))),
     ((1, 4, 40, 40), (3, 4, 5, 5), dict(padding="same")),
+    ((3, 2, 12, 40), (3, 2, 3, 3), dict(padding=3)),  # padding beyond the kernel's reach: wider gaps
+    ((2, 3, 30, 30), (4, 3, 3, 3), dict(padding=0)),  # no gaps
     ((3, 2, 700), (4, 2, 5), dict(padding=2, dilation=3)),
     ((2, 2, 7, 9, 11), (3, 2, 3, 2, 3), dict(padding=1)),
     ((3, 4, 20, 21), (4, 1, 3, 3), dict(padding=1, groups=4)),  # depthwise
