@@ -19,6 +19,7 @@ CASES = [  # (input shape, weight shape, kwargs); each has more rows than one bl
     ((3, 2, 700), (4, 2, 5), dict(padding=2, dilation=3)),
     ((2, 2, 7, 9, 11), (3, 2, 3, 2, 3), dict(padding=1)),
     ((3, 4, 20, 21), (4, 1, 3, 3), dict(padding=1, groups=4)),  # depthwise
+    ((2, 80, 30, 30), (80, 1, 3, 3), dict(padding=1, groups=80)),  # depthwise, taps too wide to repeat down a block
     ((2, 3, 900), (3, 1, 5), dict(padding=((4, 1),), dilation=2, groups=3)),
     ((2, 2, 6, 9, 12), (2, 1, 3, 3, 2), dict(padding=1, groups=2)),
 ]
