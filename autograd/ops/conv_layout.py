@@ -120,7 +120,7 @@ def _flat_padded(n, c, geo, dtype):
 def _wide_cols(x, geo):
     n, c = x.shape[:2]
     flat, padded = _flat_padded(n, c, geo, x.dtype)
-    padded[(slice(None), slice(None)) + tuple(slice(a, a + m) for (a, _), m in zip(geo.pad, geo.size))] = x
+    padded[(slice(None),) + _inside(geo)] = x
     _, run = _flat_offsets(geo)
     # The runs as one read-only strided view (n, c, *kernel, run), then one copy (faster than a copy per run).
     steps = tuple(int(p * d) * flat.itemsize for p, d in zip(_strides(geo.padded), geo.dilation))
@@ -147,6 +147,11 @@ def _from_positions(y, geo):
     y = y.reshape((n, o, geo.out[0]) + geo.padded[1:])
     # A view that skips the wrapped columns: the next op (bias, activation) copies anyway.
     return y[(slice(None),) * 3 + tuple(slice(0, m) for m in geo.out[1:])]
+
+
+def _inside(geo):
+    """Where the input sits in its padded box (n, c, *padded)."""
+    return (slice(None),) + tuple(slice(a, a + m) for (a, _), m in zip(geo.pad, geo.size))
 
 
 # Stride 1 with one group, or depthwise: "rows". The input is laid out positions-major, one row of
@@ -184,8 +189,9 @@ def _gemm_into(dtype):
     return routines("gemm").get(dtype)  # None for depthwise products without scipy, which need none
 
 
-def _inside(geo):
-    return (slice(None),) + tuple(slice(a, a + m) for (a, _), m in zip(geo.pad, geo.size))
+def _corner(box):
+    """The box of each sample's first `box` positions."""
+    return (slice(None),) + tuple(slice(0, m) for m in box)
 
 
 def _input_rows(n, geo):
@@ -217,10 +223,6 @@ def _from_rows(rows, n, pitch, box, margin=0):
     size = n * int(np.prod(pitch))
     grid = rows[margin:margin + size].reshape((n,) + pitch + rows.shape[1:])
     return np.moveaxis(grid[_corner(box)], -1, 1)
-
-
-def _corner(box):
-    return (slice(None),) + tuple(slice(0, m) for m in box)
 
 
 def _rows(x, geo):
