@@ -363,6 +363,13 @@ def from_numpy(array):
     return _plain(array)
 
 
+def real_data(x):
+    """A tensor's data as an op with real-valued results reads it: integers and booleans as float32,
+    as PyTorch's `exp`, `sigmoid` or `softmax` take them (its default dtype), floats as they are."""
+    d = x.data
+    return d if d.dtype.kind in "fc" else d.astype(np.float32)
+
+
 def as_tensor(x, like=None, op="op"):
     """`x` as a Tensor; Python numbers take `like`'s floating dtype so float32 stays float32."""
     if isinstance(x, Tensor):
@@ -377,8 +384,10 @@ def as_tensor(x, like=None, op="op"):
         if isinstance(x, complex):
             raise TypeError(f"{op}: complex numbers are not supported, got {x!r}")
         dt = like.data.dtype if like is not None else None
-        if dt is None or dt.kind != "f":
-            dt = np.result_type(dt, type(x)) if dt is not None else (np.float32 if isinstance(x, float) else np.int64)
+        if isinstance(x, float) and (dt is None or dt.kind != "f"):
+            dt = np.float32  # PyTorch's default dtype: `int_tensor * 0.5` is float32
+        elif dt is None or dt.kind != "f":
+            dt = np.result_type(dt, type(x)) if dt is not None else np.int64
         return Tensor(np.asarray(x, dtype=dt))
     try:
         return Tensor(x)

@@ -136,6 +136,10 @@ def test_std_gradient_where_the_variance_is_zero():
     (np.array(2.0, dtype=np.float64), np.array([0.5, 1.5], dtype=np.float32)),
     (np.array([2.0, 1.0], dtype=np.float64), np.array([0.5, 1.5], dtype=np.float32)),
     (np.array([1, 2], dtype=np.int64), np.array(0.5, dtype=np.float64)),
+    (np.array([7, -2], dtype=np.int32), np.array(3, dtype=np.int64)),  # a 0-d int64 does not widen int32
+    (np.array([7, -2], dtype=np.int64), np.array([2, 4], dtype=np.int64)),  # int / int is float32
+    (np.array([7, 2], dtype=np.uint8), np.array([-3, 4], dtype=np.int8)),
+    (np.array([True, False]), np.array([3, 4], dtype=np.int32)),
 ])
 def test_type_promotion_matches_pytorch(a, b):
     for op in ("__add__", "__mul__", "__sub__", "__truediv__"):
@@ -154,3 +158,41 @@ def test_python_numbers_keep_the_tensor_dtype():
     y = x * Tensor(np.float64(3.0))
     y.sum().backward()
     assert y.dtype == np.float32 and x.grad.dtype == np.float32
+
+
+@needs_torch
+@pytest.mark.parametrize("dtype", [np.int32, np.int64, bool])
+@pytest.mark.parametrize("number", [3, 2.5, True])
+def test_python_numbers_with_integer_tensors_match_pytorch(dtype, number):
+    a = np.array([1, 0, 1], dtype=dtype) if dtype is bool else np.array([4, -2, 7], dtype=dtype)
+    for op in ("__add__", "__radd__", "__mul__", "__rmul__", "__sub__", "__rsub__", "__truediv__", "__rtruediv__"):
+        if dtype is bool and "sub" in op or number is True and "sub" in op:
+            continue  # PyTorch refuses to subtract booleans
+        if number is True and "truediv" in op or op == "__rtruediv__" and dtype is bool:
+            continue  # a division by a boolean
+        ours = getattr(Tensor(a), op)(number)
+        theirs = getattr(torch.from_numpy(a), op)(number)
+        assert ours.dtype == np.dtype(str(theirs.dtype).replace("torch.", "")), (op, dtype, number)
+        np.testing.assert_allclose(ours.data, theirs.numpy(), rtol=1e-6)
+
+
+@needs_torch
+@pytest.mark.filterwarnings("ignore:divide by zero")  # log(False) is -inf, as in PyTorch
+@pytest.mark.parametrize("dtype", [np.int64, np.uint8, bool])
+@pytest.mark.parametrize("name", ["exp", "log", "log1p", "sqrt", "sin", "cos", "tanh", "sigmoid", "erf",
+                                  "softmax", "log_softmax", "logsumexp", "gelu", "silu", "softplus", "mean"])
+def test_real_valued_ops_take_integers_as_float32(name, dtype):
+    """As PyTorch's exp or sigmoid take them; where PyTorch refuses integers (softmax, gelu, mean, ...)
+    the values are its values for the float32 input."""
+    a = np.array([[1, 0, 1], [0, 1, 1]], dtype=dtype) if dtype is bool else np.array([[3, 1, 4], [1, 5, 9]], dtype=dtype)
+    ours = getattr(Tensor(a), name)()
+    fns = {"erf": torch.erf, "gelu": torch.nn.functional.gelu, "silu": torch.nn.functional.silu,
+           "softplus": torch.nn.functional.softplus, "softmax": lambda t: t.softmax(-1),
+           "log_softmax": lambda t: t.log_softmax(-1), "logsumexp": lambda t: t.logsumexp((0, 1))}
+    fn = fns.get(name, lambda t: getattr(t, name)())
+    try:
+        theirs = fn(torch.from_numpy(a))
+    except RuntimeError:  # not implemented for integers in PyTorch
+        theirs = fn(torch.from_numpy(a.astype(np.float32)))
+    assert ours.dtype == np.float32 and theirs.dtype == torch.float32, (name, dtype, ours.dtype, theirs.dtype)
+    np.testing.assert_allclose(ours.data, theirs.numpy(), rtol=1e-6, atol=1e-7)

@@ -9,7 +9,7 @@ import math
 import numpy as np
 
 from ..formulas import saves
-from ..tensor import Tensor, dual, make
+from ..tensor import Tensor, dual, make, real_data
 from .elementwise import _sigmoid_array, sigmoid, tanh, where
 from .shape import split
 
@@ -31,14 +31,15 @@ def leaky_relu(x, negative_slope=0.01):
     def backward(g, out, x):
         return (g * np.where(x > 0, 1.0, negative_slope),)
 
-    return make(np.where(x.data > 0, x.data, negative_slope * x.data), (x,), backward, "leaky_relu")
+    xd = real_data(x)
+    return make(np.where(xd > 0, xd, negative_slope * xd), (x,), backward, "leaky_relu")
 
 
 def elu(x, alpha=1.0):
     def backward(g, out, x):
         return (g * np.where(x > 0, 1.0, out + alpha),)
 
-    xd = x.data
+    xd = real_data(x)
     return make(np.where(xd > 0, xd, alpha * np.expm1(np.minimum(xd, 0))), (x,), backward, "elu")
 
 
@@ -48,7 +49,7 @@ def selu(x):
 
 def softplus(x):
     # log(1 + e^x) = max(x, 0) + log1p(e^-|x|): finite for any x.
-    xd = x.data
+    xd = real_data(x)
     return make(np.maximum(xd, 0) + np.log1p(np.exp(-np.abs(xd))), (x,), _softplus_bw, "softplus")
 
 
@@ -70,8 +71,9 @@ def gelu(x, approximate="none"):
         return 0.5 * x * (1 + tanh(_SQRT_2_OVER_PI * (x + 0.044715 * x * x * x)))
     if approximate != "none":
         raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
-    out = 0.5 * x.data * (1 + _erf(x.data / math.sqrt(2)))
-    return make(out.astype(x.data.dtype, copy=False), (x,), _gelu_bw, "gelu")
+    xd = real_data(x)
+    out = 0.5 * xd * (1 + _erf(xd / math.sqrt(2)))
+    return make(out.astype(xd.dtype, copy=False), (x,), _gelu_bw, "gelu")
 
 
 def _gelu_bw(g, out, x):
@@ -95,7 +97,8 @@ def _erf_t(x):
     def backward(g, out, x):
         return (g * (2 / math.sqrt(math.pi)) * np.exp(-x * x),)
 
-    return make(_erf(x.data).astype(x.data.dtype), (x,), backward, "erf")
+    xd = real_data(x)
+    return make(_erf(xd).astype(xd.dtype), (x,), backward, "erf")
 
 
 def erf(x):

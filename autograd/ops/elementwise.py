@@ -8,7 +8,7 @@ maximum/minimum split it equally on ties. Activation functions are in `activatio
 import numpy as np
 
 from ..formulas import saves
-from ..tensor import Tensor, as_tensor, make
+from ..tensor import Tensor, as_tensor, make, real_data
 
 
 
@@ -65,14 +65,14 @@ def _binary(op, ufunc, a, b):
 
 
 def _promote(a, b):
-    """PyTorch's promotion: integers meeting floats take the float dtype, and a 0-d float tensor
-    does not widen an n-d one (float32 stays float32 beside a float64 scalar)."""
+    """PyTorch's promotion: integers meeting floats take the float dtype, and a 0-d tensor does not
+    widen an n-d one of its kind (float32 stays float32 beside a float64 scalar, int32 beside an int64 one)."""
     ka, kb = a.data.dtype.kind, b.data.dtype.kind
     if ka == "f" and kb != "f":
         return a, astype(b, a.data.dtype)
     if kb == "f" and ka != "f":
         return astype(a, b.data.dtype), b
-    if ka == kb == "f" and (a.ndim == 0) != (b.ndim == 0):
+    if (ka == kb == "f" or ka in "iu" and kb in "iu") and (a.ndim == 0) != (b.ndim == 0):
         return (astype(a, b.data.dtype), b) if a.ndim == 0 else (a, astype(b, a.data.dtype))
     return a, b
 
@@ -127,8 +127,14 @@ def _mul_by_a_bw(g, out, a, b):
 def div(a, b):
     if domain_checks.enabled:
         _check_operands("div", a, b, lambda x, y: y == 0, "the divisor must be non-zero", divisor=True)
-    a, b, out = _binary("div", np.true_divide, a, b)
+    a, b, out = _binary("div", _true_divide, a, b)
     return make(out, (a, b), _div_bw if b.requires_grad else _div_const_bw, "div")
+
+
+def _true_divide(x, y):
+    if x.dtype.kind in "biu" and y.dtype.kind in "biu":  # integers divide as float32, as in PyTorch
+        x, y = x.astype(np.float32), y.astype(np.float32)
+    return np.true_divide(x, y)
 
 
 @saves(0, 2)
@@ -201,7 +207,7 @@ def _neg_bw(g, out, x):
 
 
 def exp(x):
-    return make(np.exp(x.data), (x,), _exp_bw, "exp")
+    return make(np.exp(real_data(x)), (x,), _exp_bw, "exp")
 
 
 @saves(0)
@@ -212,7 +218,7 @@ def _exp_bw(g, out, x):
 def log(x):
     if domain_checks.enabled:
         _refuse("log", x.data, x.data <= 0, "input must be > 0")
-    return make(np.log(x.data), (x,), _log_bw, "log")
+    return make(np.log(real_data(x)), (x,), _log_bw, "log")
 
 
 @saves(1)
@@ -223,7 +229,7 @@ def _log_bw(g, out, x):
 def log1p(x):
     if domain_checks.enabled:
         _refuse("log1p", x.data, x.data <= -1, "input must be > -1")
-    return make(np.log1p(x.data), (x,), _log1p_bw, "log1p")
+    return make(np.log1p(real_data(x)), (x,), _log1p_bw, "log1p")
 
 
 @saves(1)
@@ -234,7 +240,7 @@ def _log1p_bw(g, out, x):
 def sqrt(x):
     if domain_checks.enabled:
         _refuse("sqrt", x.data, x.data < 0, "input must be >= 0")
-    return make(np.sqrt(x.data), (x,), _sqrt_bw, "sqrt")
+    return make(np.sqrt(real_data(x)), (x,), _sqrt_bw, "sqrt")
 
 
 @saves(0)
@@ -252,7 +258,7 @@ def _abs_bw(g, out, x):
 
 
 def sin(x):
-    return make(np.sin(x.data), (x,), _sin_bw, "sin")
+    return make(np.sin(real_data(x)), (x,), _sin_bw, "sin")
 
 
 @saves(1)
@@ -261,7 +267,7 @@ def _sin_bw(g, out, x):
 
 
 def cos(x):
-    return make(np.cos(x.data), (x,), _cos_bw, "cos")
+    return make(np.cos(real_data(x)), (x,), _cos_bw, "cos")
 
 
 @saves(1)
@@ -270,7 +276,7 @@ def _cos_bw(g, out, x):
 
 
 def tanh(x):
-    return make(np.tanh(x.data), (x,), _tanh_bw, "tanh")
+    return make(np.tanh(real_data(x)), (x,), _tanh_bw, "tanh")
 
 
 @saves(0)
@@ -287,7 +293,8 @@ def _sigmoid_array(x):
 
 
 def sigmoid(x):
-    return make(_sigmoid_array(x.data).astype(x.data.dtype, copy=False), (x,), _sigmoid_bw, "sigmoid")
+    d = real_data(x)
+    return make(_sigmoid_array(d).astype(d.dtype, copy=False), (x,), _sigmoid_bw, "sigmoid")
 
 
 @saves(0)

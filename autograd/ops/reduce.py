@@ -11,7 +11,7 @@ from collections import namedtuple
 import numpy as np
 
 from ..formulas import saves
-from ..tensor import Tensor, dual, make
+from ..tensor import Tensor, dual, make, real_data
 
 
 def normalize_axes(axis, ndim, op, dim=None):
@@ -143,9 +143,10 @@ def logsumexp(x, axis=None, keepdims=False, dim=None, keepdim=None):
     keepdims = keepdims or bool(keepdim)  # PyTorch's name
     axes = normalize_axes(axis, x.ndim, "logsumexp", dim)
     shape = x.shape
-    m = np.max(x.data, axis=axes, keepdims=True)
+    xd = real_data(x)
+    m = np.max(xd, axis=axes, keepdims=True)
     m = np.where(np.isfinite(m), m, 0)
-    out = np.log(np.sum(np.exp(x.data - m), axis=axes, keepdims=True)) + m
+    out = np.log(np.sum(np.exp(xd - m), axis=axes, keepdims=True)) + m
     if not keepdims:
         out = out.reshape([n for i, n in enumerate(shape) if i not in axes])
 
@@ -220,7 +221,8 @@ def softmax(x, axis=-1, dim=None):
     if x.ndim == 0:
         return softmax(x.reshape(1), 0).reshape(())
     (ax,) = normalize_axes(axis if dim is None else dim, x.ndim, "softmax")
-    e = np.exp(x.data - np.max(x.data, axis=ax, keepdims=True))
+    xd = real_data(x)
+    e = np.exp(xd - np.max(xd, axis=ax, keepdims=True))
     out = e / e.sum(axis=ax, keepdims=True)
 
     def backward(g, y, x):
@@ -234,7 +236,8 @@ def log_softmax(x, axis=-1, dim=None):
     if x.ndim == 0:
         return log_softmax(x.reshape(1), 0).reshape(())
     (ax,) = normalize_axes(axis if dim is None else dim, x.ndim, "log_softmax")
-    shifted = x.data - np.max(x.data, axis=ax, keepdims=True)
+    xd = real_data(x)
+    shifted = xd - np.max(xd, axis=ax, keepdims=True)
     out = shifted - np.log(np.exp(shifted).sum(axis=ax, keepdims=True))
 
     def backward(g, y, x):
