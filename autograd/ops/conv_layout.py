@@ -180,8 +180,9 @@ def _by_rows(geo, a, b, c, o):
     return a.dtype in routines("gemm") if geo.groups == 1 else geo.groups == c == o and a.dtype.kind == "f"
 
 
-def _gemm_into(dtype):
-    """`gemm(1.0, a, b, 1.0, c, 0, trans_b, 1)` for c += a @ op(b), BLAS adding into `c` itself.
+def _adding_gemm(dtype):
+    """scipy's gemm for `dtype`, called as `gemm(1.0, a, b, 1.0, c, 0, trans_b, 1)` for c += a @ op(b),
+    BLAS adding into `c` itself.
 
     The products below hand it blocks of rows transposed, which are F-ordered matrices, so BLAS
     reads and writes them where they are; the arguments are positional, as a thousand calls a step
@@ -271,7 +272,7 @@ def _rows_conv(rows, w, geo, n, bias=None):
     size, depthwise = n * int(np.prod(pitch)), geo.groups > 1
     taps = _depthwise_taps(w) if depthwise else _taps(w)
     y, scratch = _scratch((size, o), rows.dtype), np.empty((_BLOCK, o), rows.dtype)
-    gemm, rows_t = _gemm_into(rows.dtype), rows.T
+    gemm, rows_t = _adding_gemm(rows.dtype), rows.T
     for a in range(0, size, _BLOCK):
         yb = y[a:a + _BLOCK]
         yb[...] = 0 if bias is None else bias  # block by block, while it is in cache
@@ -290,7 +291,7 @@ def _rows_input_grad(grows, w, geo, n):
     taps = _depthwise_taps(w) if depthwise else _taps(w, transpose=True)
     total, margin = _input_rows(n, geo)
     gx, scratch = _scratch((total, c), grows.dtype), np.empty((_BLOCK, c), grows.dtype)
-    gemm, gx_t, reach, zeroed = _gemm_into(grows.dtype), gx.T, int(starts[-1]), 0
+    gemm, gx_t, reach, zeroed = _adding_gemm(grows.dtype), gx.T, int(starts[-1]), 0
     for a in range(0, size, _BLOCK):
         g = grows[a:a + _BLOCK]
         g_t, end = g.T, a + len(g)
@@ -309,7 +310,7 @@ def _rows_weight_grad(rows, grows, geo):
     (size, o), c, starts = grows.shape, rows.shape[1], _rows_layout(geo)[1]
     depthwise = geo.groups > 1
     gw = np.zeros((len(starts), c) if depthwise else (len(starts), c, o), grows.dtype)
-    gemm, rows_t, gw_t = _gemm_into(rows.dtype), rows.T, gw if depthwise else gw.transpose(0, 2, 1)
+    gemm, rows_t, gw_t = _adding_gemm(rows.dtype), rows.T, None if depthwise else gw.transpose(0, 2, 1)
     for a in range(0, size, _BLOCK):
         g = grows[a:a + _BLOCK]
         g_t, end = g.T, a + len(g)
