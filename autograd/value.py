@@ -9,7 +9,8 @@ same sums as the shared walker `run_backward`, which drawings, explanations and 
 gradients use, at a third of its cost per node.
 Conventions at kinks: relu'(0) = 0, abs'(0) = 0, leaky_relu'(0) = slope.
 
-Deep graphs: each node records its depth (its longest path to a leaf). A node deeper than
+Deep graphs: each node records its depth (its longest path to a leaf), counted up to `DEEP` only,
+so that a long chain shares one int rather than holding one per node. A node deeper than
 `DEEP` is taken out of Python's cyclic garbage collector, which would otherwise scan every node of
 a long chain again at each of its full collections (five or six times over while the chain is
 built). The graph holds no cycles, so reference counting alone frees it, and the collector has
@@ -80,9 +81,11 @@ def _new(data, a, b, backward, op, requires_grad=True):
     out._b = b
     out._backward = backward
     out._op = op
-    out._depth = depth = 0 if a is None else (a._depth if b is None or a._depth > b._depth else b._depth) + 1
+    depth = 0 if a is None else (a._depth if b is None or a._depth > b._depth else b._depth) + 1
     if depth > DEEP:
+        depth = DEEP
         _untrack(id(out))
+    out._depth = depth
     return out
 
 
@@ -166,9 +169,11 @@ class Value:
         out._backward = _ADD_BW
         out._op = "+"
         d, e = self._depth, other._depth
-        out._depth = d = (d if d > e else e) + 1
+        d = (d if d > e else e) + 1
         if d > DEEP:
+            d = DEEP
             _untrack(id(out))
+        out._depth = d
         return out
 
     @staticmethod
@@ -203,9 +208,11 @@ class Value:
         out._backward = _MUL_BW
         out._op = "*"
         d, e = self._depth, other._depth
-        out._depth = d = (d if d > e else e) + 1
+        d = (d if d > e else e) + 1
         if d > DEEP:
+            d = DEEP
             _untrack(id(out))
+        out._depth = d
         return out
 
     @staticmethod

@@ -58,3 +58,30 @@ def test_gradients_in_the_tails():
         autograd.softplus(x).sum().backward()
     np.testing.assert_allclose(s, [0.0, 0.0, np.exp(-50.0)], rtol=1e-6, atol=0)
     np.testing.assert_allclose(x.grad.data, [0.0, 1.0, np.exp(-50.0)], rtol=1e-6, atol=0)
+
+
+@pytest.mark.parametrize("shape, axis", [((64, 10), 1), ((4, 30, 3), 2), ((40, 2), -1), ((64, 100), 1),
+                                         ((8, 10), 1), ((64, 10), 0), ((3, 5, 7), 1), ((), None)])
+def test_the_softmax_shift_is_numpys_maximum_on_every_path(shape, axis):
+    from autograd.formulas import max_keepdims
+
+    rng = np.random.default_rng(len(shape))
+    x = rng.standard_normal(shape).astype(np.float32) * 100
+    if x.ndim:
+        x = np.swapaxes(np.swapaxes(x, 0, -1).copy(), 0, -1)  # not C-contiguous
+        x.flat[::7] = np.inf
+        x.flat[3::11] = -np.inf
+        x.flat[5::13] = np.nan
+    ax = x.ndim - 1 if axis == -1 else axis
+    want = np.max(x, axis=ax, keepdims=True)
+    got = max_keepdims(x, ax)
+    assert got.shape == want.shape and got.dtype == want.dtype
+    np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("name", ["softmax", "log_softmax", "logsumexp"])
+def test_many_rows_of_few_classes_at_plus_minus_1e4(name):
+    fn, reference = STABLE[name]
+    data = np.random.default_rng(1).choice([-1e4, -1.0, 0.0, 2.0, 1e4], size=(300, 6))
+    out = fn(Tensor(data))
+    np.testing.assert_allclose(out.data, reference(data), rtol=1e-9, atol=1e-9)

@@ -68,6 +68,8 @@ def test_a_chain_past_the_default_depth_leaves_the_collector_and_still_different
     if value_module.DEEP != math.inf:
         assert not gc.is_tracked(x)
         assert gc.is_tracked(x0)
+        # Depths stop at DEEP: the chain's deep nodes share one int instead of holding one each.
+        assert x._depth == value_module.DEEP and x._a._depth is x._depth
     x.backward()
     assert x0.grad == pytest.approx(1.0001**n, rel=1e-12)
 

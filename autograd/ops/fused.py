@@ -7,7 +7,7 @@ third of the nodes, skips gradients nobody asked for, and draws as one `linear` 
 """
 import numpy as np
 
-from ..formulas import saves
+from ..formulas import max_keepdims, saves
 from ..tensor import Tensor, dual, make
 
 
@@ -77,7 +77,7 @@ def cross_entropy_labels(logits, labels):
     y = np.asarray(labels.data if isinstance(labels, Tensor) else labels)
     n = x.shape[0]
     rows = np.arange(n)
-    shifted = x - np.maximum.reduce(x, axis=1, keepdims=True)
+    shifted = x - max_keepdims(x, 1)
     e = np.exp(shifted)
     total = np.add.reduce(e, axis=1)
     loss = np.asarray(np.add.reduce(np.log(total) - shifted[rows, y]) / n, dtype=x.dtype)
@@ -89,7 +89,7 @@ def cross_entropy_labels(logits, labels):
     def again(x):  # ...and recomputed from the logits when the backward is itself recorded
         onehot = np.zeros(x.shape, dtype=x.dtype)
         onehot[rows, y] = 1
-        ex = np.exp(x - x.max(axis=1, keepdims=True))
+        ex = np.exp(x - max_keepdims(x, 1))
         return ex / ex.sum(axis=1, keepdims=True) - onehot
 
     grad_of_logits = dual(lambda x: p_minus_onehot, again)

@@ -10,7 +10,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from ..formulas import saves
+from ..formulas import max_keepdims, saves
 from ..tensor import Tensor, dual, make, real_data
 
 
@@ -144,7 +144,7 @@ def logsumexp(x, axis=None, keepdims=False, dim=None, keepdim=None):
     axes = normalize_axes(axis, x.ndim, "logsumexp", dim)
     shape = x.shape
     xd = real_data(x)
-    m = np.max(xd, axis=axes, keepdims=True)
+    m = max_keepdims(xd, axes[0]) if len(axes) == 1 else np.max(xd, axis=axes, keepdims=True)
     m = np.where(np.isfinite(m), m, 0)
     out = np.log(np.sum(np.exp(xd - m), axis=axes, keepdims=True)) + m
     if not keepdims:
@@ -222,7 +222,7 @@ def softmax(x, axis=-1, dim=None):
         return softmax(x.reshape(1), 0).reshape(())
     (ax,) = normalize_axes(axis if dim is None else dim, x.ndim, "softmax")
     xd = real_data(x)
-    e = np.exp(xd - np.max(xd, axis=ax, keepdims=True))
+    e = np.exp(xd - max_keepdims(xd, ax))
     out = e / e.sum(axis=ax, keepdims=True)
 
     def backward(g, y, x):
@@ -237,7 +237,7 @@ def log_softmax(x, axis=-1, dim=None):
         return log_softmax(x.reshape(1), 0).reshape(())
     (ax,) = normalize_axes(axis if dim is None else dim, x.ndim, "log_softmax")
     xd = real_data(x)
-    shifted = xd - np.max(xd, axis=ax, keepdims=True)
+    shifted = xd - max_keepdims(xd, ax)
     out = shifted - np.log(np.exp(shifted).sum(axis=ax, keepdims=True))
 
     def backward(g, y, x):
