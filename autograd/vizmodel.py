@@ -1,8 +1,7 @@
 """What a drawing shows: the graph turned into plain node and edge dicts (the JSON form).
 
-Three simplifications keep a picture readable at any size:
+Two simplifications keep a picture readable at any size:
 - a module call (a `scope`) is one block holding its parameters, unless `expand=True`;
-- `mean` is drawn as one op, not as the `sum` and `* 1/n` it is made of;
 - above `max_nodes`, the earlier part of the graph becomes one box that names its repeated
   unit and how many times it repeats (a chain of 100,000 `* +` steps is one box, not a cut).
 """
@@ -90,39 +89,19 @@ def _children(order, extra):
     return kids
 
 
-def _fold_means(order, kids):
-    """{mul node: sum node} where `sum(x) * (1/n)` is a mean (n = elements summed per output).
-    Drawn as one `mean` op whose input is x."""
-    folds = {}
-    for n in order:
-        if n._op not in ("mul", "*") or len(n._parents) != 2:
-            continue
-        s, c = n._parents
-        if (s._op != "sum" or len(s._parents) != 1 or len(kids.get(s, ())) != 1 or c._parents
-                or c.requires_grad or np.size(c.data) != 1 or s.data.size == 0):
-            continue
-        per_output = s._parents[0].data.size / s.data.size
-        if math.isclose(float(np.asarray(c.data).flat[0]) * per_output, 1.0, rel_tol=1e-6):
-            folds[n] = s
-    return folds
-
-
 class _Plan:
     """Which graph node is drawn in which unit: itself, or the block of the module call it
     belongs to. `units` lists the drawn units in topological order, `members[u]` their nodes."""
 
     def __init__(self, order, extra, params, expand):
         self.kids = _children(order, extra)
-        self.folds = _fold_means(order, self.kids)
-        scales = {n._parents[1] for n in self.folds if len(self.kids.get(n._parents[1], ())) == 1}
-        gone = set(self.folds.values()) | scales
-        self.nodes = [n for n in extra + order if n not in gone]
+        self.nodes = extra + order
         self.kind = {n: _kind(n, params) for n in self.nodes if not n._parents}
         unit = {}
         if not expand:
             for n in order:
                 sc = getattr(n, "_scope", None)
-                if sc is not None and n._parents and n not in gone:
+                if sc is not None and n._parents:
                     unit[n] = sc
             for n, k in self.kind.items():  # a parameter used only inside one block is drawn inside it
                 if k == "param":
@@ -138,10 +117,6 @@ class _Plan:
                     self.units.append(u)
             self.members[u].append(n)
 
-    def inputs(self, n):
-        """The parents drawn for n: a folded mean reaches through its sum."""
-        return self.folds[n]._parents if n in self.folds else n._parents
-
 
 def build(root, order, extra, grads, given, params, expand, max_nodes):
     """(nodes, edges, root id, summarised node count, {id(node): drawn id}) for `draw_graph`."""
@@ -149,12 +124,10 @@ def build(root, order, extra, grads, given, params, expand, max_nodes):
     unit, members, kind = plan.unit, plan.members, plan.kind
     shown, hidden_units = _budget(plan, max_nodes)
     # Names only for what is drawn (and its parents): a huge graph is mostly summarised.
-    near = {m for u in shown for n in members[u] for m in (n, *plan.inputs(n))}
+    near = {m for u in shown for n in members[u] for m in (n, *n._parents)}
     names, exprs = node_names([n for n in order if n in near], [n for n in extra if n in near], given)
     ids = {u: f"n{k}" for k, u in enumerate(u for u in plan.units if u in shown)}
     where = {id(n): ids.get(unit[n], "hidden") for n in plan.nodes}
-    for n, total in plan.folds.items():  # the sum inside a mean is drawn as the mean
-        where[id(total)] = where[id(n)]
     for u in hidden_units:
         ids[u] = "hidden"
     nodes, edges, clusters = [], [], {}
@@ -171,9 +144,7 @@ def build(root, order, extra, grads, given, params, expand, max_nodes):
             sc = getattr(u, "_scope", None)
             if expand and sc is not None:  # one cluster per scope entered, even where two share a label
                 d["cluster"] = clusters.setdefault(id(sc), len(clusters))
-            if u in plan.folds:
-                d["op"], d["expr"] = "mean", f"mean({names.get(plan.folds[u]._parents[0], '…')})"
-            if any(unit.get(p, p) is not p for p in plan.inputs(u)):
+            if any(unit.get(p, p) is not p for p in u._parents):
                 d["expr"] = ""  # it reads a block's output, whose inner names are not drawn
         d = {"id": ids[u], **d}
         nodes.append(d)
@@ -187,7 +158,7 @@ def _edges_into(u, target, plan, ids, nodes, edges):
     a constant input gets its own small node beside the op."""
     seen = set()
     for n in plan.members[u]:
-        ps, own = plan.inputs(n), plan.unit[n] is n
+        ps, own = n._parents, plan.unit[n] is n
         labels = operand_labels(n._op, len(ps)) if own else [""] * len(ps)
         for i, (p, text) in enumerate(zip(ps, labels)):
             src = plan.unit.get(p, p)
@@ -218,7 +189,7 @@ def _budget(plan, max_nodes):
     for u in reversed(units):
         if u in shown:
             continue
-        leaves = {unit.get(p, p) for n in plan.members[u] for p in plan.inputs(n) if not p._parents} - {u}
+        leaves = {unit.get(p, p) for n in plan.members[u] for p in n._parents if not p._parents} - {u}
         leaves = {v for v in leaves if plan.kind.get(v) != "const"}
         if shown and len(shown) + 1 + len(leaves - shown) > budget:
             break

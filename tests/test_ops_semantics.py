@@ -154,3 +154,17 @@ def test_pad_modes_and_cropping_match_numpy():
     for mode, np_mode in [("reflect", "reflect"), ("replicate", "edge"), ("symmetric", "symmetric"), ("circular", "wrap")]:
         assert np.array_equal(ag.pad(Tensor(a), ((1, 2), (2, 1)), mode=mode).data, np.pad(a, ((1, 2), (2, 1)), np_mode))
     assert np.array_equal(ag.pad(Tensor(a), ((-1, 1), (0, -2))).data, np.pad(a, ((0, 1), (0, 0)))[1:, :2])
+
+
+@pytest.mark.parametrize("axis, keepdims", [(None, False), ((0, 2), False), (1, True)])
+def test_mean_is_one_node_as_pytorchs_mean_backward(axis, keepdims):
+    a = rng.standard_normal((2, 3, 4))
+    x = Tensor(a, requires_grad=True)
+    y = x.mean(axis=axis, keepdims=keepdims)
+    assert y._op == "mean" and y._parents == (x,)
+    np.testing.assert_allclose(y.data, a.mean(axis=axis, keepdims=keepdims), rtol=1e-15)
+    (y * Tensor(np.arange(y.size).reshape(y.shape) + 1.0)).sum().backward()
+    count = a.size // y.size
+    weights = np.broadcast_to((np.arange(y.size).reshape(y.shape if keepdims or axis is None
+                                                         else np.expand_dims(y.data, axis).shape) + 1.0), a.shape)
+    np.testing.assert_allclose(x.grad.data, weights / count, rtol=1e-15)

@@ -67,7 +67,13 @@ def mean(x, axis=None, keepdims=False, dim=None, keepdim=None):
     count = math.prod(x.shape[a] for a in axes)
     if count == 0:
         raise ValueError(f"mean: reduction over an empty axis of shape {x.shape}")
-    return sum(x, axes, keepdims) * (1.0 / count)
+    shape = x.shape
+
+    @saves()
+    def backward(g, out, x):
+        return (_expand(g * (1.0 / count), shape, axes, keepdims),)
+
+    return make(np.asarray(real_data(x).mean(axis=axes, keepdims=keepdims)), (x,), backward, "mean")
 
 
 # What PyTorch's max(dim=...), min(dim=...), sort, topk, median(dim=...) return.
