@@ -16,6 +16,11 @@ CASES = [  # (input shape, weight shape, kwargs): stride 1 takes the contiguous-
     ((2, 3, 6, 5, 4), (4, 3, 2, 3, 2), dict(padding=1)),
     ((5, 3, 11), (4, 3, 5), dict(stride=3, padding="valid")),
     ((2, 2, 6, 6), (3, 2, 4, 4), dict(padding="same")),
+    # Strided with one group: the input gradient adds back along the batch where the batch is at least
+    # half an output row long (the first two), along the output rows otherwise (the third).
+    ((8, 3, 9, 9), (5, 3, 3, 3), dict(stride=2, padding=1)),
+    ((4, 2, 7, 6, 5), (3, 2, 2, 3, 2), dict(stride=(2, 1, 2), padding=(1, 0, 1), dilation=(1, 2, 1))),
+    ((1, 2, 5, 21), (3, 2, 3, 3), dict(stride=2)),
 ]
 
 
