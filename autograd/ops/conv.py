@@ -115,11 +115,10 @@ def _batch_last_input_grad(gy, w, geo):
     the copy out included). Taken where the batch is at least half as long as an output row."""
     n, o, c = gy.shape[0], w.shape[0], w.shape[1]
     g_last = np.moveaxis(gy, 0, -1).reshape(o, -1)  # (o, *out, n) as (o, positions * n): one copy
-    wt = w.reshape(o, c, -1).transpose(2, 1, 0).reshape(-1, o)  # (offsets * c, o), offset-major
-    cols = (wt @ g_last).reshape((-1, c) + geo.out + (n,))
+    cols = (w.reshape(o, -1).T @ g_last).reshape((c,) + geo.kernel + geo.out + (n,))
     gx = _scratch((c,) + geo.padded + (n,), cols.dtype, zero=True)
-    for col, where in zip(cols, _windows_at(geo)):
-        gx[(slice(None),) + where] += col
+    for offset, where in zip(np.ndindex(*geo.kernel), _windows_at(geo)):
+        gx[(slice(None),) + where] += cols[(slice(None),) + offset]
     return np.moveaxis(gx[_inside(geo)], -1, 0)  # a view (n, c, *size): its consumer copies it
 
 

@@ -150,7 +150,7 @@ def logsumexp(x, axis=None, keepdims=False, dim=None, keepdim=None):
     axes = normalize_axes(axis, x.ndim, "logsumexp", dim)
     shape = x.shape
     xd = real_data(x)
-    m = max_keepdims(xd, axes[0]) if len(axes) == 1 else np.max(xd, axis=axes, keepdims=True)
+    m = max_keepdims(xd, axes)
     m = np.where(np.isfinite(m), m, 0)
     out = np.log(np.sum(np.exp(xd - m), axis=axes, keepdims=True)) + m
     if not keepdims:
