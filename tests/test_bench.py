@@ -27,3 +27,14 @@ def test_bench_flags_a_contender_that_computes_other_numbers(capsys, monkeypatch
     monkeypatch.setattr(chainrule.bench_scalar, "_chain_floats", lambda n: 1.0)
     assert main(["bench", "--quick", "B2"]) == 1
     assert "MISMATCH" in capsys.readouterr().out
+
+
+def test_bench_names_openblas_kernels_forced_by_the_environment(monkeypatch):
+    from chainrule.bench import forced_kernel
+
+    monkeypatch.delenv("OPENBLAS_CORETYPE", raising=False)
+    monkeypatch.delenv("OPENBLAS_L2_SIZE", raising=False)
+    assert forced_kernel() == ""
+    monkeypatch.setenv("OPENBLAS_CORETYPE", "Haswell")
+    note = forced_kernel()
+    assert "OPENBLAS_CORETYPE=Haswell" in note and "OPENBLAS_L2_SIZE=" not in note

@@ -112,6 +112,18 @@ def machine():
     return f"{cpu}, {os.cpu_count()} cores, Python {py}, numpy {np.__version__} ({blas or 'BLAS unknown'})"
 
 
+def forced_kernel():
+    """A note when the environment picks OpenBLAS's kernels (`OPENBLAS_CORETYPE`, `OPENBLAS_L2_SIZE`), as
+    some machines do to work around old OpenBLAS builds; those kernels can be slower than the ones
+    OpenBLAS would choose for the CPU, which moves every ratio that rests on BLAS."""
+    forced = [f"{k}={os.environ[k]}" for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE") if os.environ.get(k)]
+    if not forced:
+        return ""
+    return (f"Set in the environment: {' '.join(forced)}, so OpenBLAS runs those kernels rather than its choice "
+            f"for this CPU; unset them for this command to measure the default "
+            f"(`env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE chainrule bench`).  ")
+
+
 def _owner(path):
     """The package a BLAS library ships in, from its path (`.../numpy.libs/libopenblas...so` -> numpy)."""
     parts = path.replace("\\", "/").split("/")
@@ -160,6 +172,8 @@ def run(args):
                        + [f'--threads {args.threads}'] * (args.threads != 1))
     print(f"Machine: {machine()}, {threads}  ")
     print(f"Command: `{command}`  ")
+    if forced_kernel():
+        print(forced_kernel())
     missing = [name for name in ("torch", "micrograd") if _optional(name) is None]
     if missing:
         print(f"Not installed, so not compared: {', '.join(missing)} (`pip install -e \".[bench]\" torch==2.13.0`)  ")
