@@ -6,7 +6,7 @@ import random
 
 from autograd import Value
 
-from .bench_common import _close, _interleaved, _optional
+from .bench_common import _close, _fresh_memory, _interleaved, _optional
 
 
 # B1: one training step of micrograd's demo (MLP 2-16-16-1, SVM max-margin loss, SGD).
@@ -202,7 +202,9 @@ def bench_b2(quick):
         want = 1.0001**n
         ok = all(math.isclose(run(), want, rel_tol=1e-9) for run in runs.values())
         repeats = 3 if quick or n >= 1_000_000 else 5
-        for name, t in _interleaved(runs, repeats).items():
+        # About 400 bytes a step: what chainrule's chain of 2n nodes takes, with room to spare.
+        settle = (lambda: _fresh_memory(400 * n)) if n >= 100_000 else None
+        for name, t in _interleaved(runs, repeats, settle).items():
             rows.append(("B2", f"chain N={n:,}", name, t, t / (2 * n), ok))
         rows += [("B2", f"chain N={n:,}", name, None, None, note) for name, note in notes.items()]
     return rows
