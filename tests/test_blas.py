@@ -21,6 +21,22 @@ def test_axpy_updates_the_array_itself(shape, dtype):
     np.testing.assert_allclose(y, want, rtol=1e-6 if dtype == np.float32 else 1e-14)
 
 
+@pytest.mark.parametrize("padded", [False, True], ids=["as the kernel needs", "tail always padded"])
+@pytest.mark.parametrize("n", [5, 31, 32, 37, 100, 1027])
+def test_float32_axpy_rounds_every_element_once_whatever_the_kernel_does_with_its_tail(n, padded, monkeypatch):
+    # OpenBLAS's Haswell-class kernels fuse multiply and add in blocks of 32 and round the rest twice
+    # (about one element in ten then differs); the SkylakeX kernel fuses all. Either way the result
+    # must be the once-rounded one, as PyTorch's float32 step computes it on a CPU with FMA.
+    if padded:  # the padded block, tested also where the kernel itself rounds its tail once
+        monkeypatch.setattr(blas, "_rounds_tail_twice", lambda f: True)
+    r = np.random.default_rng(n)
+    for _ in range(20):  # enough tail elements that a twice-rounded one would show
+        y, x = r.standard_normal(n).astype(np.float32), r.standard_normal(n).astype(np.float32)
+        want = _once(y, -0.1, x)
+        blas.axpy_(y, -0.1, x)
+        np.testing.assert_array_equal(y, want)
+
+
 @pytest.mark.parametrize("case", ["transposed", "strided", "int", "mixed dtypes", "0-d", "no scipy"])
 def test_axpy_falls_back_to_numpy_where_blas_cannot_serve(case, monkeypatch):
     r = np.random.default_rng(1)

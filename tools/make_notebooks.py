@@ -10,7 +10,9 @@ IPython magic in the notebook and a plain comment when the script runs on its ow
 temporary directory, with this checkout first on the path) and stores it with its outputs,
 then writes one thumbnail per notebook to `notebooks/figures/`. Name notebooks to redo only
 those: `python tools/make_notebooks.py 03 07_optimizers`. `tests/test_notebooks.py` checks
-that the stored notebooks match their sources and that running them again prints the same text.
+that the stored notebooks match their sources and that running them again prints the same text:
+the same numbers where the numerics match those recorded in the notebook's metadata (`numerics()`),
+the same text with numbers aside where they do not.
 """
 import argparse
 import os
@@ -118,11 +120,40 @@ def execute(nb, workdir):
     finally:
         if km.has_kernel:  # a kernel manager passed in is ours to shut down, not nbclient's
             km.shutdown_kernel(now=True)
-    nb.metadata = type(nb.metadata)(METADATA)
+    nb.metadata = type(nb.metadata)(METADATA, chainrule={"numerics": numerics()})
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = merge_streams(cell.outputs)
     return time.perf_counter() - start
+
+
+def numerics():
+    """What a notebook's printed numbers depend on besides its source: numpy, the SIMD level its loops
+    run at, and each OpenBLAS library's version and kernels (as the kernel process gets them, with
+    this process's environment). OpenBLAS's Haswell and SkylakeX kernels round float32 products
+    differently, and a training run turns that into other printed digits."""
+    import numpy as np
+    import scipy.linalg.blas  # noqa: F401  (scipy's BLAS, which the convolutions and optimizers call)
+    from threadpoolctl import threadpool_info
+
+    try:
+        from numpy._core._multiarray_umath import __cpu_dispatch__, __cpu_features__
+    except ImportError:  # numpy 1.x
+        from numpy.core._multiarray_umath import __cpu_dispatch__, __cpu_features__
+    simd = [t for t in __cpu_dispatch__ if __cpu_features__.get(t)]
+    blas = sorted(f"{i['internal_api']} {i['version']} {i.get('architecture')}"
+                  for i in threadpool_info() if i["user_api"] == "blas")
+    return f"numpy {np.__version__} ({simd[-1] if simd else 'baseline'}), " + ", ".join(blas)
+
+
+_NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)*\.?(?:[eE][-+]?\d+)?")
+_PADDING = re.compile(r"(?<=[\[(]) | (?=[\])])")
+
+
+def without_numbers(texts):
+    """`texts` with every number replaced by `#` and runs of spaces made one, none inside brackets
+    (numpy pads an array's columns to its widest number): what runs on other numerics must share."""
+    return [_PADDING.sub("", re.sub(r"[ \t]+", " ", _NUMBER.sub("#", t))) for t in texts]
 
 
 def merge_streams(outputs):
