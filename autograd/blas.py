@@ -7,7 +7,7 @@ scikit-learn; without it `routines` finds nothing and the callers use numpy.
 """
 import numpy as np
 
-__all__ = ["routines", "axpy_"]
+__all__ = ["routines", "axpy_", "loaded"]
 
 _LOADED = {}  # routine name -> {dtype: scipy's s<name> or d<name>}
 
@@ -24,6 +24,22 @@ def routines(name):
             found = {np.dtype(np.float32): getattr(blas, "s" + name), np.dtype(np.float64): getattr(blas, "d" + name)}
         _LOADED[name] = found
     return found
+
+
+def loaded():
+    """Each BLAS library this process uses (numpy's for products, scipy's for the routines here), as
+    "<package> <library> <version> <kernels>", sorted: what decides how float32 sums round."""
+    from threadpoolctl import threadpool_info
+
+    routines("axpy")  # scipy's BLAS, loaded now if it is there
+    return sorted(f"{_owner(i['filepath'])} {i['internal_api']} {i['version']} {i.get('architecture') or ''}".rstrip()
+                  for i in threadpool_info() if i["user_api"] == "blas")
+
+
+def _owner(path):
+    """The package a BLAS library ships in, from its path (`.../numpy.libs/libopenblas...so` -> numpy)."""
+    parts = path.replace("\\", "/").split("/")
+    return next((p.split(".")[0] for p in reversed(parts[:-1]) if p.endswith(".libs") or p in ("numpy", "scipy")), "")
 
 
 def axpy_(y, a, x):

@@ -12,7 +12,7 @@ import time
 import numpy as np
 
 from autograd import Tensor
-from autograd.blas import routines
+from autograd.blas import loaded, routines
 
 from .bench_common import _close, _interleaved, _optional
 from .bench_conv import bench_b6
@@ -102,12 +102,8 @@ def machine():
             cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
     except (OSError, StopIteration):
         pass
-    blas = ""
-    tpc = _optional("threadpoolctl")
-    if tpc is not None:
-        # numpy's BLAS does the matmuls, scipy's the convolutions' accumulating products.
-        blas = ", ".join(f"{_owner(i['filepath'])} {i['internal_api']} {i['version']} {i.get('architecture') or ''}".rstrip()
-                         for i in tpc.threadpool_info() if i["user_api"] == "blas")
+    # numpy's BLAS does the matmuls, scipy's the convolutions' accumulating products.
+    blas = ", ".join(loaded())
     py = platform.python_version()
     return f"{cpu}, {os.cpu_count()} cores, Python {py}, numpy {np.__version__} ({blas or 'BLAS unknown'})"
 
@@ -122,12 +118,6 @@ def forced_kernel():
     return (f"Set in the environment: {' '.join(forced)}, so OpenBLAS runs those kernels rather than its choice "
             f"for this CPU; unset them for this command to measure the default "
             f"(`env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE chainrule bench`).  ")
-
-
-def _owner(path):
-    """The package a BLAS library ships in, from its path (`.../numpy.libs/libopenblas...so` -> numpy)."""
-    parts = path.replace("\\", "/").split("/")
-    return next((p.split(".")[0] for p in reversed(parts[:-1]) if p.endswith(".libs") or p in ("numpy", "scipy")), "")
 
 
 def table(rows):
@@ -172,8 +162,9 @@ def run(args):
                        + [f'--threads {args.threads}'] * (args.threads != 1))
     print(f"Machine: {machine()}, {threads}  ")
     print(f"Command: `{command}`  ")
-    if forced_kernel():
-        print(forced_kernel())
+    note = forced_kernel()
+    if note:
+        print(note)
     missing = [name for name in ("torch", "micrograd") if _optional(name) is None]
     if missing:
         print(f"Not installed, so not compared: {', '.join(missing)} (`pip install -e \".[bench]\" torch==2.13.0`)  ")

@@ -133,17 +133,15 @@ def numerics():
     this process's environment). OpenBLAS's Haswell and SkylakeX kernels round float32 products
     differently, and a training run turns that into other printed digits."""
     import numpy as np
-    import scipy.linalg.blas  # noqa: F401  (scipy's BLAS, which the convolutions and optimizers call)
-    from threadpoolctl import threadpool_info
+
+    from autograd.blas import loaded
 
     try:
         from numpy._core._multiarray_umath import __cpu_dispatch__, __cpu_features__
     except ImportError:  # numpy 1.x
         from numpy.core._multiarray_umath import __cpu_dispatch__, __cpu_features__
     simd = [t for t in __cpu_dispatch__ if __cpu_features__.get(t)]
-    blas = sorted(f"{i['internal_api']} {i['version']} {i.get('architecture')}"
-                  for i in threadpool_info() if i["user_api"] == "blas")
-    return f"numpy {np.__version__} ({simd[-1] if simd else 'baseline'}), " + ", ".join(blas)
+    return f"numpy {np.__version__} ({simd[-1] if simd else 'baseline'}), " + ", ".join(loaded())
 
 
 _NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)*\.?(?:[eE][-+]?\d+)?")
